@@ -1,0 +1,739 @@
+"""Half-hourly household consumption and rooftop-PV data: a seeded generator and an Ausgrid reader.
+
+The paper evaluates on 100 homes of Ausgrid's "Solar home electricity data"
+(Sydney, 2012-13), which cannot be redistributed here. :func:`generate_households`
+makes a synthetic stand-in calibrated to Ausgrid's own published summary of
+that data set; :func:`read_ausgrid` reads the real CSV files into the same
+:class:`Households` container, so every chapter can be re-run on the real data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+__all__ = [
+    "AUSGRID_SUMMARY",
+    "load_households",
+    "HALF_HOURS",
+    "Households",
+    "annual_summary",
+    "generate_households",
+    "read_ausgrid",
+    "write_ausgrid",
+]
+
+#: Readings per day.
+HALF_HOURS = 48
+
+#: Ausgrid's published summary of the 300 homes of its solar home data set,
+#: 1 July 2012 to 30 June 2013 (from the notes distributed with the data set):
+#: (mean, median) per home.
+AUSGRID_SUMMARY: dict[str, tuple[float, float]] = {
+    "annual consumption (kWh)": (6387.0, 5862.0),
+    "annual gross generation (kWh)": (2181.0, 1814.0),
+    "PV system size (kWp)": (1.68, 1.50),
+}
+#: Mean yield of the same homes, kWh per kWp per year (same source).
+AUSGRID_MEAN_YIELD = 1297.0
+
+# Sydney (Ausgrid network area); local standard time AEST = UTC+10, whose
+# standard meridian is 150 E. Ausgrid's readings are in standard time.
+_LATITUDE = math.radians(-33.87)
+_LONGITUDE_DEG = 151.21
+_PANEL_TILT = math.radians(20.0)
+_DAY_TYPES_CLEARNESS = ((0.90, 1.00), (0.55, 0.85), (0.15, 0.40))  # clear, partly cloudy, overcast
+_CONTROLLED_LOAD_SHARE = 0.5  # fraction of homes with an off-peak controlled load (hot water)
+_CL_SLOTS = np.r_[44:48, 0:14]  # 22:00-07:00, the off-peak window
+_CUSTOMER_POSTCODES = (2008, 2076, 2088, 2100, 2145, 2154, 2210, 2232, 2259, 2290)
+
+
+@dataclass(frozen=True)
+class Households:
+    """Half-hourly energy readings of a set of homes.
+
+    All energies are kWh per half-hour. Column ``t`` of the reading arrays is
+    the half-hour that starts at ``timestamps[t]`` (local standard time, so
+    every day has 48 readings).
+
+    Attributes
+    ----------
+    customer
+        Customer id of each home, shape ``(n_homes,)``.
+    postcode
+        Postcode of each home, shape ``(n_homes,)``.
+    capacity_kwp
+        Rooftop PV system size of each home in kWp, shape ``(n_homes,)``.
+    timestamps
+        Start of each half-hour, ``datetime64[m]``, shape ``(48 * n_days,)``.
+    consumption
+        Total consumption, general plus controlled load (Ausgrid's GC + CL),
+        shape ``(n_homes, 48 * n_days)``.
+    controlled_load
+        The controlled-load part of ``consumption`` (Ausgrid's CL; zero for
+        homes without one), same shape.
+    generation
+        Gross PV generation (Ausgrid's GG), same shape.
+    """
+
+    customer: NDArray[np.int64]
+    postcode: NDArray[np.int64]
+    capacity_kwp: NDArray[np.float64]
+    timestamps: NDArray[np.datetime64]
+    consumption: NDArray[np.float64]
+    controlled_load: NDArray[np.float64]
+    generation: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        n = self.customer.shape[0]
+        t = self.timestamps.shape[0]
+        if t == 0 or t % HALF_HOURS:
+            raise ValueError(f"timestamps must cover whole days of {HALF_HOURS} readings, got {t}")
+        for name in ("postcode", "capacity_kwp"):
+            if getattr(self, name).shape != (n,):
+                raise ValueError(f"{name} must have shape ({n},), got {getattr(self, name).shape}")
+        for name in ("consumption", "controlled_load", "generation"):
+            values = getattr(self, name)
+            if values.shape != (n, t):
+                raise ValueError(f"{name} must have shape ({n}, {t}), got {values.shape}")
+            if not np.all(np.isfinite(values)) or (values < 0).any():
+                raise ValueError(f"{name} must be finite and non-negative")
+        if (self.controlled_load > self.consumption + 1e-9).any():
+            raise ValueError("controlled_load exceeds consumption somewhere")
+        if len(np.unique(self.customer)) != n:
+            raise ValueError("customer ids must be unique")
+
+    @property
+    def n_homes(self) -> int:
+        """Number of homes."""
+        return int(self.customer.shape[0])
+
+    @property
+    def n_days(self) -> int:
+        """Number of days covered."""
+        return int(self.timestamps.shape[0] // HALF_HOURS)
+
+    @property
+    def general_consumption(self) -> NDArray[np.float64]:
+        """Consumption without the controlled load (Ausgrid's GC)."""
+        return self.consumption - self.controlled_load
+
+    def days(self) -> NDArray[np.datetime64]:
+        """The dates covered, ``datetime64[D]``."""
+        return self.timestamps[::HALF_HOURS].astype("datetime64[D]")
+
+    def subset(
+        self,
+        n_homes: int | None = None,
+        start_date: str | dt.date | np.datetime64 | None = None,
+        n_days: int | None = None,
+    ) -> Households:
+        """The first ``n_homes`` homes over ``n_days`` days from ``start_date``.
+
+        ``None`` keeps all homes, the first day, or all remaining days.
+
+        Raises
+        ------
+        ValueError
+            If more homes or days are asked for than the data hold.
+        """
+        n_homes = self.n_homes if n_homes is None else int(n_homes)
+        if not 1 <= n_homes <= self.n_homes:
+            raise ValueError(f"n_homes must be in 1..{self.n_homes}, got {n_homes}")
+        first = self.days()[0]
+        start = first if start_date is None else np.datetime64(start_date, "D")
+        offset = int((start - first).astype(int))
+        n_days = self.n_days - offset if n_days is None else int(n_days)
+        if offset < 0 or n_days < 1 or offset + n_days > self.n_days:
+            raise ValueError(
+                f"days {start} + {n_days} are outside the data ({first} + {self.n_days} days)"
+            )
+        cols = slice(offset * HALF_HOURS, (offset + n_days) * HALF_HOURS)
+        return Households(
+            customer=self.customer[:n_homes],
+            postcode=self.postcode[:n_homes],
+            capacity_kwp=self.capacity_kwp[:n_homes],
+            timestamps=self.timestamps[cols],
+            consumption=self.consumption[:n_homes, cols],
+            controlled_load=self.controlled_load[:n_homes, cols],
+            generation=self.generation[:n_homes, cols],
+        )
+
+
+# --------------------------------------------------------------------------- generator
+
+
+def _lognormal_params(mean: float, median: float) -> tuple[float, float]:
+    """(mu, sigma) of the lognormal law with the given mean and median."""
+    sigma = math.sqrt(2.0 * math.log(mean / median))
+    return math.log(median), sigma
+
+
+def _stratified_uniform(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    """Latin-hypercube draw: one uniform in each of n equal strata, shuffled."""
+    return (rng.permutation(n) + rng.random(n)) / n
+
+
+def _lognormal_stratified(rng: np.random.Generator, n: int, mean: float, median: float) -> NDArray:
+    mu, sigma = _lognormal_params(mean, median)
+    return np.exp(mu + sigma * special.ndtri(_stratified_uniform(rng, n)))
+
+
+def _clear_sky(doy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Relative clear-sky output of a 1 kWp north-facing panel, per half-hour.
+
+    A simple geometric model: sun position from declination, equation of time
+    and hour angle at Sydney; plane-of-array beam irradiance on a panel tilted
+    20 degrees to the north, attenuated by the atmosphere by air mass, plus a
+    diffuse share. Each half-hour is the mean of three instants in it.
+    Returns shape ``(len(doy), 48)``, in kW per kWp (peak close to 1).
+    """
+    doy = np.asarray(doy, dtype=float)[:, None, None]
+    minutes = (np.arange(HALF_HOURS) * 30.0)[None, :, None] + np.array([5.0, 15.0, 25.0])
+    decl = np.radians(23.45) * np.sin(2 * np.pi * (284 + doy) / 365)
+    b = 2 * np.pi * (doy - 81) / 364
+    eot = 9.87 * np.sin(2 * b) - 7.53 * np.cos(b) - 1.5 * np.sin(b)  # minutes
+    solar_time = minutes / 60 + (4 * (_LONGITUDE_DEG - 150.0) + eot) / 60
+    hour_angle = np.radians(15.0 * (solar_time - 12.0))
+    sin_elev = np.sin(_LATITUDE) * np.sin(decl) + np.cos(_LATITUDE) * np.cos(decl) * np.cos(
+        hour_angle
+    )
+    # Southern hemisphere, panel facing the equator: effective latitude phi + tilt.
+    eff = _LATITUDE + _PANEL_TILT
+    cos_inc = np.sin(eff) * np.sin(decl) + np.cos(eff) * np.cos(decl) * np.cos(hour_angle)
+    up = sin_elev > 0.01
+    air_mass = np.where(up, 1.0 / np.where(up, sin_elev, 1.0), np.inf)
+    beam = np.where(up, np.clip(cos_inc, 0.0, None) * 0.7 ** (air_mass**0.678), 0.0)
+    diffuse = np.where(up, 0.12 * sin_elev, 0.0)
+    return (beam + diffuse).mean(axis=2)
+
+
+def _day_type_probabilities(doy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """P(clear), P(partly cloudy), P(overcast) by day of year (Sydney: clearer in winter)."""
+    season = np.cos(2 * np.pi * (np.asarray(doy, dtype=float) - 196) / 365.25)  # +1 in July
+    # Expected clearness about 0.68 in January and 0.77 in July, close to the
+    # ratio of mean to clear-sky daily exposure at Sydney in those months.
+    p_clear = 0.45 + 0.10 * season
+    p_overcast = 0.20 - 0.05 * season
+    return np.stack([p_clear, 1 - p_clear - p_overcast, p_overcast], axis=-1)
+
+
+def _mean_temperature(doy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Climatological daily mean temperature in Sydney, deg C (about 23 in Jan, 13.5 in Jul)."""
+    return 18.3 + 4.7 * np.cos(2 * np.pi * (np.asarray(doy, dtype=float) - 22) / 365.25)
+
+
+_TEMP_SD = 2.2  # day-to-day spread of the daily mean temperature, deg C
+_HEAT_BELOW = 16.0  # heating degree-days base
+_COOL_ABOVE = 22.0  # cooling degree-days base
+
+
+def _expected_excess(mu: NDArray, threshold: float, sd: float, above: bool) -> NDArray:
+    """E[max(0, T - threshold)] (above) or E[max(0, threshold - T)] for T ~ N(mu, sd)."""
+    z = (mu - threshold) / sd if above else (threshold - mu) / sd
+    return sd * (z * special.ndtr(z) + np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi))
+
+
+def _bump(hours: NDArray, centre: NDArray, width: float) -> NDArray:
+    """Gaussian bump on the 24 h circle."""
+    d = (hours - centre + 12.0) % 24.0 - 12.0
+    return np.exp(-0.5 * (d / width) ** 2)
+
+
+def _daily_shapes(rng: np.random.Generator, n: int) -> dict[str, NDArray[np.float64]]:
+    """Per-home intraday shapes (rows sum to 1) for base, heating and cooling loads."""
+    hours = (np.arange(HALF_HOURS) + 0.5) / 2.0
+    shift = rng.normal(0.0, 0.6, size=(n, 1))
+    morning_amp = rng.uniform(0.4, 1.0, size=(n, 1))
+    evening_amp = rng.uniform(1.2, 2.0, size=(n, 1))
+    base = (
+        0.55
+        + morning_amp * _bump(hours, 7.5 + shift, 1.0)
+        + 0.35 * _bump(hours, 13.0 + shift, 2.5)
+        + evening_amp * _bump(hours, 19.0 + shift, 1.8)
+    )
+    heat = _bump(hours, 7.0 + shift, 1.3) + 1.4 * _bump(hours, 20.0 + shift, 2.2) + 0.1
+    cool = _bump(hours, 17.5 + shift, 2.8) + 0.15
+    return {k: v / v.sum(axis=1, keepdims=True) for k, v in (("base", base), ("heat", heat), ("cool", cool))}
+
+
+def generate_households(
+    n_homes: int = 100,
+    start_date: str | dt.date | np.datetime64 = "2013-01-01",
+    n_days: int = 31,
+    seed: int = 20130101,
+) -> Households:
+    """Make a synthetic, seeded set of Sydney homes with rooftop PV.
+
+    The generator is calibrated to Ausgrid's published summary of its solar
+    home data set (:data:`AUSGRID_SUMMARY`): each home's PV size, annual
+    consumption and annual PV yield are drawn from lognormal laws with the
+    published means and medians (stratified, so that 100 homes already match
+    them closely); consumption and generation are then spread over the days
+    and half-hours of the requested period so that each home's *expected*
+    annual totals equal its drawn values.
+
+    * Consumption: a base load with morning and evening peaks, a heating
+      load driven by heating degree-days (peaks in July) and a cooling load
+      driven by cooling degree-days (peaks in January), with day-to-day and
+      half-hour noise; half the homes also have an off-peak controlled load
+      (hot water) between 22:00 and 07:00.
+    * Generation: a clear-sky model of a north-facing panel at Sydney's
+      latitude (peaks in January), scaled by a daily clearness index drawn
+      from clear, partly cloudy and overcast days (clear days are more common
+      in winter), with half-hour cloud variability on cloudy days.
+
+    The homes depend only on ``n_homes`` and ``seed``, and the weather of a
+    day only on ``seed`` and its date, so a shorter period is exactly a
+    window of a longer one with the same seed.
+
+    Parameters
+    ----------
+    n_homes
+        Number of homes (>= 1).
+    start_date
+        First day, ISO string, ``datetime.date`` or ``numpy.datetime64``.
+    n_days
+        Number of days (>= 1).
+    seed
+        Seed of all random draws (a non-negative integer).
+
+    Returns
+    -------
+    Households
+        Readings in kWh per half-hour, rounded to 1 Wh as in Ausgrid's files.
+
+    Raises
+    ------
+    ValueError
+        If ``n_homes`` or ``n_days`` is < 1, the seed is negative, or the
+        date cannot be read.
+
+    Examples
+    --------
+    >>> h = generate_households(n_homes=3, start_date="2013-07-01", n_days=2, seed=1)
+    >>> h.consumption.shape
+    (3, 96)
+    """
+    if int(n_homes) != n_homes or n_homes < 1:
+        raise ValueError(f"n_homes must be a positive integer, got {n_homes!r}")
+    if int(n_days) != n_days or n_days < 1:
+        raise ValueError(f"n_days must be a positive integer, got {n_days!r}")
+    if int(seed) != seed or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    try:
+        start = np.datetime64(start_date, "D")
+    except ValueError as exc:
+        raise ValueError(f"start_date {start_date!r} is not a date") from exc
+    n_homes, n_days, seed = int(n_homes), int(n_days), int(seed)
+
+    # ---- homes: depend on (seed, n_homes) only
+    rng = np.random.default_rng([seed, 0])
+    capacity = np.round(
+        _lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["PV system size (kWp)"]), 2
+    )
+    annual_use = _lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["annual consumption (kWh)"])
+    gen_mean, gen_median = AUSGRID_SUMMARY["annual gross generation (kWh)"]
+    cap_mean, cap_median = AUSGRID_SUMMARY["PV system size (kWp)"]
+    # Yield law chosen so that capacity x yield has the published generation
+    # mean and median (capacity and yield independent and lognormal).
+    yield_kwh_per_kwp = _lognormal_stratified(
+        rng, n_homes, gen_mean / cap_mean, gen_median / cap_median
+    )
+    has_cl = np.zeros(n_homes, dtype=bool)
+    has_cl[rng.permutation(n_homes)[: round(_CONTROLLED_LOAD_SHARE * n_homes)]] = True
+    cl_share = np.where(has_cl, rng.uniform(0.15, 0.35, n_homes), 0.0)
+    heat_sens = rng.uniform(0.04, 0.14, n_homes)  # extra share of base load per degree-day
+    cool_sens = rng.uniform(0.0, 0.12, n_homes)
+    shapes = _daily_shapes(rng, n_homes)
+    cl_start = rng.integers(0, 6, n_homes)  # off-peak window start offset, half-hours after 22:00
+    postcode = rng.choice(np.array(_CUSTOMER_POSTCODES), n_homes)
+
+    # ---- normalisers over a 365-day climatological year, so expected annual totals match
+    year = np.arange(1, 366, dtype=float)
+    t_mu = _mean_temperature(year)
+    hdd = _expected_excess(t_mu, _HEAT_BELOW, _TEMP_SD, above=False)
+    cdd = _expected_excess(t_mu, _COOL_ABOVE, _TEMP_SD, above=True)
+    use_norm = 365.0 + heat_sens * hdd.sum() + cool_sens * cdd.sum()  # sum of daily factors
+    cl_season_year = 1.0 + 0.2 * np.cos(2 * np.pi * (year - 196) / 365.25)
+    clear_sky_year = _clear_sky(year)
+    probs_year = _day_type_probabilities(year)
+    mean_k = np.array([np.mean(r) for r in _DAY_TYPES_CLEARNESS])
+    pv_norm = float((clear_sky_year.sum(axis=1) * 0.5 * (probs_year @ mean_k)).sum())
+
+    dates = start + np.arange(n_days)
+    doy = (dates - dates.astype("datetime64[Y]")).astype(int) + 1
+    clear_sky = _clear_sky(doy.astype(float))
+    probs = _day_type_probabilities(doy)
+    consumption = np.empty((n_homes, n_days, HALF_HOURS))
+    controlled = np.zeros((n_homes, n_days, HALF_HOURS))
+    generation = np.empty((n_homes, n_days, HALF_HOURS))
+    base_daily = annual_use * (1 - cl_share) / use_norm
+    cl_daily = annual_use * cl_share / cl_season_year.sum()
+    pv_scale = capacity * yield_kwh_per_kwp / pv_norm
+    cl_window = np.zeros((n_homes, HALF_HOURS))
+    for h in range(n_homes):
+        slots = _CL_SLOTS[cl_start[h] : cl_start[h] + 12]
+        cl_window[h, slots] = 1.0 / len(slots)
+
+    for i, day in enumerate(dates):
+        day_rng = np.random.default_rng([seed, 1, int(day.astype(int))])
+        temp = _mean_temperature(doy[i]) + _TEMP_SD * day_rng.standard_normal()
+        heating = max(0.0, _HEAT_BELOW - temp)
+        cooling = max(0.0, temp - _COOL_ABOVE)
+        day_noise = day_rng.lognormal(-0.5 * 0.15**2, 0.15, n_homes)
+        slot_noise = day_rng.lognormal(-0.5 * 0.3**2, 0.3, (n_homes, HALF_HOURS))
+        use = (
+            shapes["base"]
+            + (heat_sens * heating)[:, None] * shapes["heat"]
+            + (cool_sens * cooling)[:, None] * shapes["cool"]
+        )
+        general = (base_daily * day_noise)[:, None] * use * slot_noise
+        cl_season = 1.0 + 0.2 * np.cos(2 * np.pi * (doy[i] - 196) / 365.25)
+        cl_noise = day_rng.lognormal(-0.5 * 0.1**2, 0.1, n_homes)
+        controlled[:, i] = (cl_daily * cl_season * cl_noise)[:, None] * cl_window
+        consumption[:, i] = general + controlled[:, i]
+
+        kind = day_rng.choice(3, p=probs[i])
+        lo, hi = _DAY_TYPES_CLEARNESS[kind]
+        k_day = day_rng.uniform(lo, hi)
+        cloud_sd = (0.05, 0.35, 0.25)[kind]
+        k_slot = day_rng.lognormal(-0.5 * cloud_sd**2, cloud_sd, HALF_HOURS)
+        home_factor = day_rng.lognormal(-0.5 * 0.08**2, 0.08, n_homes)
+        # Clearness of each half-hour; cloud edges can briefly lift it above 1,
+        # never far (cap 1.1).
+        k = np.minimum(k_day * k_slot, 1.1)
+        raw = pv_scale[:, None] * home_factor[:, None] * clear_sky[i] * 0.5 * k
+        # The inverter cannot deliver more than the system's rating: at most
+        # capacity (kW) x 0.5 h per half-hour.
+        generation[:, i] = np.minimum(raw, 0.5 * capacity[:, None])
+
+    def to_wh(a: NDArray) -> NDArray[np.float64]:
+        # k/1000 with k an integer is the double nearest to the 3-decimal value,
+        # so writing "%.3f" and reading back is exact.
+        return np.round(a.reshape(n_homes, n_days * HALF_HOURS) * 1000.0) / 1000.0
+
+    controlled_wh = to_wh(controlled)
+    general_wh = to_wh(consumption - controlled)
+    # Sum of two 3-decimal readings, itself rounded to 1 Wh (as read from a file).
+    total_wh = np.round((general_wh + controlled_wh) * 1000.0) / 1000.0
+    timestamps = (dates.astype("datetime64[m]")[:, None] + np.arange(HALF_HOURS) * np.timedelta64(30, "m")).ravel()
+    return Households(
+        customer=np.arange(1, n_homes + 1, dtype=np.int64),
+        postcode=postcode.astype(np.int64),
+        capacity_kwp=capacity,
+        timestamps=timestamps,
+        consumption=total_wh,
+        controlled_load=controlled_wh,
+        generation=to_wh(generation),
+    )
+
+
+def annual_summary(households: Households) -> dict[str, tuple[float, float]]:
+    """Per-home (mean, median) of the quantities in :data:`AUSGRID_SUMMARY`.
+
+    Annual totals are the sums over the period scaled to 365 days, so the
+    comparison with Ausgrid's figures is meaningful for a full year.
+    """
+    scale = 365.0 / households.n_days
+    use = households.consumption.sum(axis=1) * scale
+    gen = households.generation.sum(axis=1) * scale
+    cap = households.capacity_kwp
+    return {
+        "annual consumption (kWh)": (float(use.mean()), float(np.median(use))),
+        "annual gross generation (kWh)": (float(gen.mean()), float(np.median(gen))),
+        "PV system size (kWp)": (float(cap.mean()), float(np.median(cap))),
+        "yield (kWh/kWp)": (float(gen.sum() / cap.sum()), float(np.median(gen / cap))),
+    }
+
+
+# --------------------------------------------------------------------------- Ausgrid files
+
+_TIME_COLUMNS = [
+    f"{(30 * k // 60) % 24}:{30 * k % 60:02d}" for k in range(1, HALF_HOURS + 1)
+]  # "0:30", "1:00", ..., "23:30", "0:00": the half-hour that *ends* at that time
+_ID_COLUMNS = ["Customer", "Generator Capacity", "Postcode", "Consumption Category", "date"]
+_CATEGORIES = ("GC", "CL", "GG")
+
+
+def _open_text(path: Path, mode: str) -> TextIO:
+    if path.suffix == ".gz":
+        if "w" in mode:
+            # mtime=0 keeps the compressed bytes reproducible.
+            raw = gzip.GzipFile(filename="", mode="wb", fileobj=open(path, "wb"), mtime=0)
+            return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+    return open(path, mode, encoding="utf-8", newline="")
+
+
+def write_ausgrid(households: Households, path: str | Path, title: str | None = None) -> None:
+    """Write homes in the Ausgrid solar home CSV layout (one row per home, day and category).
+
+    Layout: a title line; a header ``Customer, Generator Capacity, Postcode,
+    Consumption Category, date, 0:30, ..., 23:30, 0:00, Row Quality``; then
+    rows with category ``GC`` (general consumption), ``CL`` (controlled load,
+    only for homes that have one) and ``GG`` (gross generation), dates as
+    ``d/mm/yyyy`` and readings in kWh with three decimals. A path ending in
+    ``.gz`` is gzip-compressed (with a zero timestamp, so the bytes are
+    reproducible).
+    """
+    path = Path(path)
+    title = title or "Synthetic solar home half-hour data (vpt.data.generate_households; not Ausgrid data)"
+    days = households.days().astype(object)
+    general = households.general_consumption
+    has_cl = (households.controlled_load > 0).any(axis=1)
+    with _open_text(path, "w") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([title])
+        writer.writerow(_ID_COLUMNS + _TIME_COLUMNS + ["Row Quality"])
+        for h in range(households.n_homes):
+            series = [("GC", general[h])]
+            if has_cl[h]:
+                series.append(("CL", households.controlled_load[h]))
+            series.append(("GG", households.generation[h]))
+            for d, day in enumerate(days):
+                date = f"{day.day}/{day.month:02d}/{day.year}"
+                for cat, values in series:
+                    chunk = values[d * HALF_HOURS : (d + 1) * HALF_HOURS]
+                    writer.writerow(
+                        [
+                            int(households.customer[h]),
+                            f"{households.capacity_kwp[h]:g}",
+                            int(households.postcode[h]),
+                            cat,
+                            date,
+                            *(f"{v:.3f}" for v in chunk),
+                            "",
+                        ]
+                    )
+
+
+class _FileError(ValueError):
+    pass
+
+
+def read_ausgrid(path: str | Path) -> Households:
+    """Read an Ausgrid solar home half-hour CSV file (``.csv`` or ``.csv.gz``).
+
+    The file has one title line, then the header ``Customer, Generator
+    Capacity, Postcode, Consumption Category, date, 0:30, ..., 23:30, 0:00``
+    (a trailing ``Row Quality`` column is allowed and ignored), then one row
+    per customer, day and category: ``GC`` general consumption, ``CL``
+    controlled load (optional, but then on every day), ``GG`` gross PV
+    generation. Dates are ``d/mm/yyyy``. Consumption is returned as
+    GC + CL, as the paper's "residential load".
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    Households
+        Homes ordered by customer id; days must be consecutive.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the line and the column, if a column is missing, a
+        reading is not a non-negative number, a row has the wrong number of
+        half-hours, a category is unknown, a row is duplicated, a customer's
+        capacity or postcode changes between rows, or a customer lacks a
+        category on some day.
+    """
+    path = Path(path)
+    where = str(path)
+    rows: dict[tuple[int, dt.date, str], NDArray[np.float64]] = {}
+    meta: dict[int, tuple[float, int, int]] = {}
+    try:
+        fh = _open_text(path, "r")
+    except OSError as exc:
+        raise ValueError(f"{where}: cannot open ({exc})") from exc
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            next(reader)  # title line
+            header = [c.strip() for c in next(reader)]
+        except StopIteration:
+            raise ValueError(f"{where}: no header line (expected a title line, then the column names)") from None
+        missing = [c for c in _ID_COLUMNS + _TIME_COLUMNS if c not in header]
+        if missing:
+            raise ValueError(f"{where}, line 2: missing column(s) {', '.join(missing)}")
+        col = {name: header.index(name) for name in _ID_COLUMNS + _TIME_COLUMNS}
+        time_idx = [col[c] for c in _TIME_COLUMNS]
+        expected_width = len(header)
+        for line_no, row in enumerate(reader, start=3):
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) < expected_width - (1 if header[-1] == "Row Quality" else 0):
+                raise ValueError(
+                    f"{where}, line {line_no}: {len(row)} fields, expected {expected_width} "
+                    f"(5 id columns and {HALF_HOURS} half-hours)"
+                )
+            if len(row) > expected_width:
+                raise ValueError(f"{where}, line {line_no}: {len(row)} fields, expected {expected_width}")
+
+            def field(name: str, convert, what: str):
+                text = row[col[name]].strip()
+                try:
+                    return convert(text)
+                except (ValueError, TypeError):
+                    raise ValueError(
+                        f"{where}, line {line_no}, column {name!r}: {text!r} is not {what}"
+                    ) from None
+
+            customer = field("Customer", int, "an integer customer id")
+            capacity = field("Generator Capacity", float, "a capacity in kWp")
+            postcode = field("Postcode", int, "an integer postcode")
+            category = row[col["Consumption Category"]].strip()
+            if category not in _CATEGORIES:
+                raise ValueError(
+                    f"{where}, line {line_no}, column 'Consumption Category': unknown category "
+                    f"{category!r} (expected GC, CL or GG)"
+                )
+            date = field("date", lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date(), "a d/mm/yyyy date")
+            values = np.empty(HALF_HOURS)
+            for k, (name, idx) in enumerate(zip(_TIME_COLUMNS, time_idx)):
+                text = row[idx].strip()
+                try:
+                    v = float(text)
+                except ValueError:
+                    raise ValueError(
+                        f"{where}, line {line_no}, column {name!r}: {text!r} is not a number"
+                    ) from None
+                if not math.isfinite(v) or v < 0:
+                    raise ValueError(
+                        f"{where}, line {line_no}, column {name!r}: {text!r} is not a finite, non-negative kWh value"
+                    )
+                values[k] = v
+            if not math.isfinite(capacity) or capacity < 0:
+                raise ValueError(f"{where}, line {line_no}, column 'Generator Capacity': {capacity} is not >= 0")
+            if customer in meta and meta[customer][:2] != (capacity, postcode):
+                raise ValueError(
+                    f"{where}, line {line_no}: customer {customer} has capacity/postcode "
+                    f"{(capacity, postcode)} here but {meta[customer][:2]} on line {meta[customer][2]}"
+                )
+            meta.setdefault(customer, (capacity, postcode, line_no))
+            key = (customer, date, category)
+            if key in rows:
+                raise ValueError(f"{where}, line {line_no}: duplicate row for customer {customer}, {date}, {category}")
+            rows[key] = values
+
+    if not rows:
+        raise ValueError(f"{where}: no data rows")
+    customers = sorted(meta)
+    dates = sorted({k[1] for k in rows})
+    n_days = (dates[-1] - dates[0]).days + 1
+    if n_days != len(dates):
+        gaps = sorted(set(dates[0] + dt.timedelta(i) for i in range(n_days)) - set(dates))
+        raise ValueError(f"{where}: days are not consecutive; no rows at all for {gaps[0]}")
+    shape = (len(customers), n_days * HALF_HOURS)
+    arrays = {cat: np.zeros(shape) for cat in _CATEGORIES}
+    for h, c in enumerate(customers):
+        cl_days = sum((c, d, "CL") in rows for d in dates)
+        needed = ("GC", "GG", "CL") if cl_days else ("GC", "GG")
+        for d_i, d in enumerate(dates):
+            for cat in needed:
+                values = rows.get((c, d, cat))
+                if values is None:
+                    raise ValueError(f"{where}: customer {c} has no {cat} row for {d:%d/%m/%Y}")
+                arrays[cat][h, d_i * HALF_HOURS : (d_i + 1) * HALF_HOURS] = values
+    start = np.datetime64(dates[0], "m")
+    timestamps = start + np.arange(n_days * HALF_HOURS) * np.timedelta64(30, "m")
+    consumption = np.round((arrays["GC"] + arrays["CL"]) * 1000.0) / 1000.0
+    return Households(
+        customer=np.array(customers, dtype=np.int64),
+        postcode=np.array([meta[c][1] for c in customers], dtype=np.int64),
+        capacity_kwp=np.array([meta[c][0] for c in customers], dtype=float),
+        timestamps=timestamps,
+        consumption=consumption,
+        controlled_load=arrays["CL"],
+        generation=arrays["GG"],
+    )
+
+
+# --------------------------------------------------------------------------- the shipped file
+
+#: Arguments of the data set shipped in ``data/`` (January 2013, Sydney summer).
+SHIPPED = {"n_homes": 100, "start_date": "2013-01-01", "n_days": 31, "seed": 20130101}
+#: File name of the shipped data set, relative to the repository's ``data/`` folder.
+SHIPPED_FILE = "households-2013-01.csv.gz"
+
+#: Relative tolerance of each calibration statistic (mean, median) for 100 homes
+#: over one year: three standard deviations of the statistic across seeds 0-19
+#: of the generator, plus its bias (generation loses about 3 % to inverter
+#: clipping), rounded up to a whole per cent (measured once, see data/README.md).
+CALIBRATION_TOLERANCE: dict[str, tuple[float, float]] = {
+    "annual consumption (kWh)": (0.02, 0.02),
+    "annual gross generation (kWh)": (0.10, 0.14),
+    "PV system size (kWp)": (0.02, 0.01),
+}
+
+
+def calibration_table(seed: int = SHIPPED["seed"], n_homes: int = SHIPPED["n_homes"]) -> list[str]:
+    """Markdown rows comparing a year of the generator's homes with Ausgrid's summary.
+
+    The homes are the shipped homes (they depend on ``seed`` and ``n_homes``
+    only); the year is 1 July 2012 to 30 June 2013, Ausgrid's year.
+    """
+    homes = generate_households(n_homes, "2012-07-01", 365, seed)
+    ours = annual_summary(homes)
+    rows = [
+        "| quantity | statistic | Ausgrid 2012-13 | generator | deviation | tolerance |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, published in AUSGRID_SUMMARY.items():
+        for j, stat in enumerate(("mean", "median")):
+            dev = ours[name][j] / published[j] - 1
+            rows.append(
+                f"| {name} | {stat} | {published[j]:,.2f} | {ours[name][j]:,.2f} | "
+                f"{dev:+.1%} | {CALIBRATION_TOLERANCE[name][j]:.0%} |"
+            )
+    dev = ours["yield (kWh/kWp)"][0] / AUSGRID_MEAN_YIELD - 1
+    rows.append(
+        f"| yield (kWh/kWp) | mean (total/total) | {AUSGRID_MEAN_YIELD:,.2f} | "
+        f"{ours['yield (kWh/kWp)'][0]:,.2f} | {dev:+.1%} | 10% |"
+    )
+    return rows
+
+
+#: Environment variable naming a household file to use instead of the shipped one.
+HOUSEHOLDS_ENV = "VPT_HOUSEHOLDS"
+
+
+def shipped_path() -> Path:
+    """Path of the shipped synthetic data set (``data/`` beside the package)."""
+    return Path(__file__).resolve().parents[1] / "data" / SHIPPED_FILE
+
+
+def load_households(path: str | Path | None = None) -> Households:
+    """The households the chapters use.
+
+    ``path`` if given; else the file named by the environment variable
+    ``VPT_HOUSEHOLDS`` (for example a real Ausgrid file); else the shipped
+    synthetic data set. The file is read with :func:`read_ausgrid`.
+    """
+    import os
+
+    chosen = path or os.environ.get(HOUSEHOLDS_ENV) or shipped_path()
+    return read_ausgrid(chosen)
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates the shipped file
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("data") / SHIPPED_FILE
+    write_ausgrid(generate_households(**SHIPPED), out)
+    print(f"wrote {out}")
+    print("\n".join(calibration_table()))
