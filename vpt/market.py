@@ -1,0 +1,262 @@
+"""A VPT trading round on household data: who sells, who buys, at what asks and bids, and what each VPP traded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from vpt._checks import count, positive
+from vpt.auction import Trades, match
+from vpt.data import HALF_HOURS, Households
+from vpt.settlement import Settlement, settle_poem, settle_ppoem
+from vpt.state import StateLimits, SystemState, classify_demand
+
+__all__ = [
+    "PAPER_VPP_SIZES",
+    "PriceModel",
+    "Round",
+    "assign_vpps",
+    "MonthRounds",
+    "hourly_energy",
+    "run_rounds",
+    "household_prices",
+    "trading_round",
+]
+
+#: Prosumers per VPP in the paper's evaluation (Sec. V-B; they sum to 100).
+PAPER_VPP_SIZES = (3, 3, 4, 5, 5, 10, 10, 10, 20, 30)
+
+
+def assign_vpps(sizes: ArrayLike, n_homes: int) -> NDArray[np.int64]:
+    """VPP index of each home: the first ``sizes[0]`` homes to VPP 0, the next ``sizes[1]`` to VPP 1, ...
+
+    Raises
+    ------
+    ValueError
+        If a size is < 1 or the sizes do not add up to ``n_homes``.
+    """
+    s = np.asarray(sizes)
+    if s.ndim != 1 or s.size == 0 or (s < 1).any() or not np.issubdtype(s.dtype, np.integer):
+        raise ValueError(f"VPP sizes must be positive integers, got {sizes}")
+    if s.sum() != n_homes:
+        raise ValueError(f"VPP sizes add up to {s.sum()}, not to the {n_homes} homes")
+    return np.repeat(np.arange(s.size), s)
+
+
+@dataclass(frozen=True)
+class PriceModel:
+    """How households price energy, in c/kWh (1 VPP coin = 1 cent).
+
+    The paper gives no prices. Asks lie between what a seller could get
+    otherwise and the retail price; bids between the feed-in level and the
+    retail price a buyer would pay otherwise. Defaults (Sydney, 2012-13):
+    IPART's benchmark range for a fair solar feed-in value was 7.7-12.9
+    c/kWh and regulated retail prices were close to 28 c/kWh. Each home
+    draws a base ask and bid once, uniform in the ranges, and every round
+    moves them by a uniform relative jitter.
+    """
+
+    ask_low: float = 7.7
+    ask_high: float = 20.0
+    bid_low: float = 12.9
+    bid_high: float = 28.0
+    jitter: float = 0.10
+
+    def __post_init__(self) -> None:
+        for name in ("ask_low", "ask_high", "bid_low", "bid_high"):
+            positive(getattr(self, name), name)
+        if not (self.ask_low < self.ask_high and self.bid_low < self.bid_high):
+            raise ValueError("price ranges must have low < high")
+        if not 0 <= self.jitter < 1:
+            raise ValueError(f"jitter must be in [0, 1), got {self.jitter}")
+
+
+def household_prices(n_homes: int, rng: np.random.Generator, model: PriceModel = PriceModel()) -> tuple[NDArray, NDArray]:
+    """Each home's base ask and base bid in c/kWh (uniform in the model's ranges)."""
+    n = count(n_homes, "n_homes")
+    return rng.uniform(model.ask_low, model.ask_high, n), rng.uniform(model.bid_low, model.bid_high, n)
+
+
+def hourly_energy(homes: Households) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per home and hour: energy to sell, energy to buy (kWh), and the aggregate demand (kW).
+
+    A round is one hour (Sec. III-B: "a specific round (e.g., hourly)"). A
+    home's net use over the hour is consumption minus its own PV
+    generation; a surplus is offered for sale, a deficit is bought. The
+    aggregate demand that Algorithm 1 watches is the consumption of all
+    homes, in kW averaged over the hour (as in the system-state chapter).
+
+    Returns
+    -------
+    surplus, deficit : numpy.ndarray, shape ``(n_homes, n_hours)``
+    demand_kw : numpy.ndarray, shape ``(n_hours,)``
+    """
+    n, t = homes.consumption.shape
+    per_hour = (n, t // 2, 2)
+    net = (homes.consumption - homes.generation).reshape(per_hour).sum(axis=2)
+    demand_kw = homes.consumption.reshape(per_hour).sum(axis=(0, 2))  # kWh in one hour = mean kW
+    return np.maximum(-net, 0.0), np.maximum(net, 0.0), demand_kw
+
+
+@dataclass(frozen=True)
+class Round:
+    """One trading round: the state, the slots, the trades and what each VPP traded.
+
+    ``seller_home[s]`` and ``buyer_home[b]`` map the auction's slots to homes;
+    ``vpp_energy[v]`` is the energy (kWh) sold by the sellers of VPP ``v``.
+    """
+
+    state: SystemState
+    seller_home: NDArray[np.int64]
+    buyer_home: NDArray[np.int64]
+    trades: Trades
+    settlement: Settlement
+    vpp_energy: NDArray[np.float64]
+
+
+def trading_round(
+    surplus_kwh: ArrayLike,
+    deficit_kwh: ArrayLike,
+    ask: ArrayLike,
+    bid: ArrayLike,
+    vpp_of_home: ArrayLike,
+    state: SystemState,
+    *,
+    slot_kwh: float = 0.1,
+    pricing: str = "poem",
+    rng: np.random.Generator | None = None,
+    **pricing_options,
+) -> Round:
+    """Clear one round: offers and requests in unit slots of ``slot_kwh``, auction, settlement.
+
+    A home with surplus ``x`` offers ``floor(x / slot_kwh)`` slots at its
+    ask, a home with deficit ``y`` bids for ``floor(y / slot_kwh)`` slots at
+    its bid (prices per slot = price per kWh x ``slot_kwh``); the remainder
+    below one slot goes to or comes from the grid. Slots are matched by
+    :func:`vpt.auction.match` (sorted reading) and settled with PoEM's
+    pay-as-bid rule (``pricing="poem"``, option ``price_rule``) or PPoEM's
+    private prices (``pricing="ppoem"``, options of
+    :func:`vpt.settlement.ppoem_prices`, needs ``rng``).
+
+    Raises
+    ------
+    ValueError
+        For arrays of different lengths, negative energies or prices, or an
+        unknown ``pricing``.
+    """
+    surplus = np.asarray(surplus_kwh, dtype=float)
+    deficit = np.asarray(deficit_kwh, dtype=float)
+    ask = np.asarray(ask, dtype=float)
+    bid = np.asarray(bid, dtype=float)
+    vpp = np.asarray(vpp_of_home)
+    n = surplus.shape
+    if not (deficit.shape == ask.shape == bid.shape == vpp.shape == n) or len(n) != 1:
+        raise ValueError("surplus, deficit, ask, bid and vpp_of_home must be 1-D arrays of one entry per home")
+    for name, arr in (("surplus_kwh", surplus), ("deficit_kwh", deficit), ("ask", ask), ("bid", bid)):
+        if not np.all(np.isfinite(arr)) or (arr < 0).any():
+            raise ValueError(f"{name} must be finite and non-negative")
+    slot = positive(slot_kwh, "slot_kwh")
+    offers = np.floor(surplus / slot + 1e-9).astype(np.int64)
+    requests = np.floor(deficit / slot + 1e-9).astype(np.int64)
+    seller_home = np.repeat(np.arange(n[0]), offers)
+    buyer_home = np.repeat(np.arange(n[0]), requests)
+    trades = match(bid[buyer_home] * slot, ask[seller_home] * slot)
+    if pricing == "poem":
+        settlement = settle_poem(trades, state, **pricing_options)
+    elif pricing == "ppoem":
+        if rng is None:
+            raise ValueError("pricing 'ppoem' draws private prices: pass rng")
+        settlement = settle_ppoem(trades, state, rng=rng, **pricing_options)
+    else:
+        raise ValueError(f"unknown pricing {pricing!r}; expected 'poem' or 'ppoem'")
+    n_vpps = int(vpp.max()) + 1 if vpp.size else 0
+    sold_by = vpp[seller_home[trades.seller]]
+    vpp_energy = np.bincount(sold_by, minlength=n_vpps) * slot
+    return Round(SystemState(state), seller_home, buyer_home, trades, settlement, vpp_energy)
+
+
+def round_states(demand_kw: NDArray, limits: StateLimits) -> NDArray[np.int64]:
+    """System state code of each round from its aggregate demand (Algorithm 1)."""
+    return classify_demand(np.asarray(demand_kw, dtype=float), limits)
+
+
+@dataclass(frozen=True)
+class MonthRounds:
+    """Per-round results of :func:`run_rounds` (one row per hourly round).
+
+    Money columns are sums over the round's trades, in coins (cents).
+    """
+
+    hour: NDArray[np.datetime64]
+    state: NDArray[np.int64]
+    vpp_energy: NDArray[np.float64]  # (R, V) kWh sold by each VPP's sellers
+    vpp_imbalance: NDArray[np.float64]  # (R, V) |production - consumption| of each VPP's homes, kWh
+    n_trades: NDArray[np.int64]
+    traded_kwh: NDArray[np.float64]
+    buyer_paid: NDArray[np.float64]
+    seller_received: NDArray[np.float64]
+    transaction_fees: NDArray[np.float64]
+    mining_sum: NDArray[np.float64]
+    seller_welfare: NDArray[np.float64]
+    buyer_welfare: NDArray[np.float64]
+
+    @property
+    def traded(self) -> NDArray[np.bool_]:
+        """Rounds in which at least one slot was traded."""
+        return self.n_trades > 0
+
+
+def run_rounds(
+    homes: Households,
+    limits: StateLimits,
+    rng: np.random.Generator,
+    *,
+    vpp_sizes: ArrayLike = PAPER_VPP_SIZES,
+    price_model: PriceModel = PriceModel(),
+    slot_kwh: float = 0.1,
+    pricing: str = "poem",
+    **pricing_options,
+) -> MonthRounds:
+    """Run every hourly round of ``homes``: state (Algorithm 1), auction, settlement, VPP energies.
+
+    ``rng`` is split into two independent streams: one for the homes' base
+    prices and each round's jitter, one for PPoEM's private prices. So the
+    same seed gives the same allocation under every pricing rule, and only
+    the prices differ.
+    """
+    vpp = assign_vpps(vpp_sizes, homes.n_homes)
+    n_vpps = int(vpp.max()) + 1
+    market_rng, price_rng = rng.spawn(2)
+    base_ask, base_bid = household_prices(homes.n_homes, market_rng, price_model)
+    surplus, deficit, demand_kw = hourly_energy(homes)
+    states = classify_demand(demand_kw, limits)
+    n_rounds = demand_kw.size
+    per_hour = (homes.n_homes, n_rounds, 2)
+    vpp_matrix = np.zeros((n_vpps, homes.n_homes))
+    vpp_matrix[vpp, np.arange(homes.n_homes)] = 1.0
+    production = vpp_matrix @ homes.generation.reshape(per_hour).sum(axis=2)
+    consumption = vpp_matrix @ homes.consumption.reshape(per_hour).sum(axis=2)
+    cols = {k: np.zeros(n_rounds) for k in (
+        "traded_kwh", "buyer_paid", "seller_received", "transaction_fees", "mining_sum", "seller_welfare", "buyer_welfare")}
+    energy = np.zeros((n_rounds, n_vpps))
+    n_trades = np.zeros(n_rounds, dtype=np.int64)
+    j = price_model.jitter
+    for r in range(n_rounds):
+        ask = base_ask * market_rng.uniform(1 - j, 1 + j, homes.n_homes)
+        bid = base_bid * market_rng.uniform(1 - j, 1 + j, homes.n_homes)
+        res = trading_round(surplus[:, r], deficit[:, r], ask, bid, vpp, SystemState(int(states[r])),
+                            slot_kwh=slot_kwh, pricing=pricing, rng=price_rng, **pricing_options)
+        s = res.settlement
+        energy[r] = res.vpp_energy
+        n_trades[r] = len(res.trades)
+        cols["traded_kwh"][r] = len(res.trades) * slot_kwh
+        cols["buyer_paid"][r] = s.price.sum()
+        cols["seller_received"][r] = s.seller_net.sum()
+        cols["transaction_fees"][r] = s.transaction_fee.sum()
+        cols["mining_sum"][r] = s.mining_sum
+        cols["seller_welfare"][r] = s.seller_welfare.sum()
+        cols["buyer_welfare"][r] = s.buyer_welfare.sum()
+    hours = homes.timestamps[::2]
+    return MonthRounds(hours, states, energy, np.abs(production - consumption).T, n_trades, **cols)
