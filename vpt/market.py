@@ -18,6 +18,7 @@ __all__ = [
     "PriceModel",
     "Round",
     "assign_vpps",
+    "auction_welfare",
     "MonthRounds",
     "hourly_energy",
     "run_rounds",
@@ -260,3 +261,60 @@ def run_rounds(
         cols["buyer_welfare"][r] = s.buyer_welfare.sum()
     hours = homes.timestamps[::2]
     return MonthRounds(hours, states, energy, np.abs(production - consumption).T, n_trades, **cols)
+
+
+def auction_welfare(
+    n_buyers: int,
+    n_sellers: int,
+    n_reps: int,
+    rng: np.random.Generator,
+    settings: dict[str, dict],
+    *,
+    price_model: PriceModel = PriceModel(),
+    state: SystemState = SystemState.STABLE,
+) -> dict[str, NDArray[np.float64]]:
+    """Mean total welfare of random one-slot-each auctions under several settlement settings (Fig. 5).
+
+    Each repetition draws ``n_buyers`` bids and ``n_sellers`` asks (c/kWh,
+    one 1 kWh slot each) uniformly from ``price_model``'s ranges, clears them
+    with :func:`vpt.auction.match`, and settles the same trades under every
+    setting, so settings differ only by their prices (common random numbers).
+
+    ``settings`` maps a name to ``{"pricing": "poem" | "ppoem", **options}``
+    (options of :func:`vpt.settlement.settle_poem` or
+    :func:`vpt.settlement.ppoem_prices`).
+
+    Returns
+    -------
+    dict
+        name -> array ``[mean seller welfare, mean buyer welfare, standard
+        error of the seller mean, standard error of the buyer mean]`` per
+        auction, plus ``"trades"`` -> ``[mean number of trades, its standard error, 0, 0]``.
+    """
+    count(n_buyers, "n_buyers", 0)
+    count(n_sellers, "n_sellers", 0)
+    reps = count(n_reps, "n_reps", 2)
+    market_rng, price_rng = rng.spawn(2)
+    seller = {k: np.zeros(reps) for k in settings}
+    buyer = {k: np.zeros(reps) for k in settings}
+    trades_n = np.zeros(reps)
+    for r in range(reps):
+        bids = market_rng.uniform(price_model.bid_low, price_model.bid_high, n_buyers)
+        asks = market_rng.uniform(price_model.ask_low, price_model.ask_high, n_sellers)
+        trades = match(bids, asks)
+        trades_n[r] = len(trades)
+        for name, setting in settings.items():
+            options = dict(setting)
+            pricing = options.pop("pricing")
+            if pricing == "poem":
+                s = settle_poem(trades, state, **options)
+            elif pricing == "ppoem":
+                s = settle_ppoem(trades, state, rng=price_rng, **options)
+            else:
+                raise ValueError(f"unknown pricing {pricing!r} in setting {name!r}")
+            seller[name][r] = s.seller_welfare.sum()
+            buyer[name][r] = s.buyer_welfare.sum()
+    se = lambda x: x.std(ddof=1) / np.sqrt(reps)  # noqa: E731
+    out = {k: np.array([seller[k].mean(), buyer[k].mean(), se(seller[k]), se(buyer[k])]) for k in settings}
+    out["trades"] = np.array([trades_n.mean(), se(trades_n), 0.0, 0.0])
+    return out

@@ -1,0 +1,183 @@
+"""The paper's mining experiment (Sec. V-B): a month of trading rounds and 10,000 elections per mechanism."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vpt._checks import count, positive
+from vpt.data import Households
+from vpt.market import PAPER_VPP_SIZES, MonthRounds, hourly_energy, run_rounds
+from vpt.mining import NO_WINNER, Rewards, elect, place_probabilities, rewards
+from vpt.state import limits_from_quantiles
+
+__all__ = [
+    "PAPER_EPSILONS",
+    "ElectionRun",
+    "MiningSetting",
+    "accumulate",
+    "coin_flows",
+    "month_of_rounds",
+    "paper_settings",
+    "run_elections",
+]
+
+#: Privacy budgets of the paper's evaluation (Fig. 5-7).
+PAPER_EPSILONS = (0.1, 0.01, 0.001)
+
+
+@dataclass(frozen=True)
+class MiningSetting:
+    """One mechanism of Fig. 6-7: how winners are elected and which rounds' fees they share.
+
+    ``pricing`` names the entry of :func:`month_of_rounds` whose rounds (and
+    mining fees) the setting uses; ``params`` go to :func:`vpt.mining.elect`.
+    PoE elects on each VPP's production-consumption imbalance instead of its
+    traded energy.
+    """
+
+    name: str
+    mechanism: str
+    params: dict
+    pricing: str
+
+
+def paper_settings(sensitivity: float = 1.0, epsilons=PAPER_EPSILONS) -> list[MiningSetting]:
+    """The six settings of Fig. 6: PoEM, PPoEM at each epsilon, PoA, PoE.
+
+    PPoEM uses ``eps3 = eps`` for the election and ``eps1 = eps2 = eps`` for
+    its prices (so its mining fees come from private prices);
+    ``sensitivity`` is ``Delta q2`` in kWh.
+    """
+    positive(sensitivity, "sensitivity")
+    out = [MiningSetting("PoEM", "poem", {}, "poem")]
+    out += [MiningSetting(f"PPoEM eps={e:g}", "ppoem", {"eps3": e, "sensitivity": sensitivity}, f"ppoem eps={e:g}")
+            for e in epsilons]
+    out += [MiningSetting("PoA", "poa", {}, "poem"), MiningSetting("PoE", "poe", {}, "poem")]
+    return out
+
+
+def month_of_rounds(
+    homes: Households,
+    rng: np.random.Generator,
+    *,
+    quantiles=(0.5, 0.9, 0.99),
+    epsilons=PAPER_EPSILONS,
+    length: int = 10,
+    vpp_sizes=PAPER_VPP_SIZES,
+) -> dict[str, MonthRounds]:
+    """Every hourly round of ``homes`` under PoEM pricing and PPoEM pricing at each epsilon.
+
+    The state limits are the given quantiles of the hourly aggregate demand
+    (as in the system-state chapter). One child generator per pricing, all
+    from ``rng``; the allocation is the same under every pricing because
+    :func:`vpt.market.run_rounds` keeps the market's draws apart from the
+    private prices' and each child starts from the same market seed.
+    """
+    _, _, demand = hourly_energy(homes)
+    limits = limits_from_quantiles(demand, quantiles)
+    market_seed = int(rng.integers(2**63))
+    out = {"poem": run_rounds(homes, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes)}
+    for e in epsilons:
+        out[f"ppoem eps={e:g}"] = run_rounds(
+            homes, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes,
+            pricing="ppoem", eps1=e, eps2=e, length=length,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ElectionRun:
+    """The outcome of ``n`` elections of one setting.
+
+    ``round_index[e]`` is the trading round whose energies election ``e``
+    used; ``expected`` the exact expected number of first, second and third
+    places of each VPP, shape ``(3, n_vpps)``, and ``variance`` its exact
+    variance (elections are independent, each with its own probabilities).
+    """
+
+    setting: MiningSetting
+    round_index: NDArray[np.int64]
+    winners: NDArray[np.int64]
+    rewards: Rewards
+    mining_sum: NDArray[np.float64]
+    expected: NDArray[np.float64]
+    variance: NDArray[np.float64]
+
+    def counts(self) -> NDArray[np.int64]:
+        """Observed number of first, second and third places of each VPP, shape ``(3, n_vpps)``."""
+        v = self.expected.shape[1]
+        return np.stack([np.bincount(w[w != NO_WINNER], minlength=v) for w in self.winners.T])
+
+
+def run_elections(
+    rounds: dict[str, MonthRounds],
+    settings: list[MiningSetting],
+    n_elections: int,
+    rng: np.random.Generator,
+    *,
+    mining_reward: float = 500.0,
+) -> dict[str, ElectionRun]:
+    """``n_elections`` elections per setting, each on a trading round drawn at random.
+
+    The paper runs 10,000 elections, "in each mining election, the picked
+    energies of VPPs are selected to form a probability distribution". A
+    month has fewer rounds with trades than that, so each election draws one
+    of the month's rounds that had at least one trade, uniformly with
+    replacement (rounds without trades mine no block). All settings use the
+    same sequence of rounds.
+    """
+    n = count(n_elections, "n_elections")
+    first = rounds[settings[0].pricing]
+    traded = np.flatnonzero(first.traded)
+    if traded.size == 0:
+        raise ValueError("no round had a trade: there is nothing to elect on")
+    idx = rng.choice(traded, size=n)
+    uniq, reps = np.unique(idx, return_counts=True)
+    out = {}
+    for s in settings:
+        r = rounds[s.pricing]
+        energy = (r.vpp_imbalance if s.mechanism == "poe" else r.vpp_energy)
+        winners = elect(energy[idx], s.mechanism, n, rng, **s.params)
+        p = place_probabilities(energy[uniq], s.mechanism, **s.params)  # (u, 3, V)
+        expected = (p * reps[:, None, None]).sum(axis=0)
+        variance = (p * (1 - p) * reps[:, None, None]).sum(axis=0)
+        msum = r.mining_sum[idx]
+        pay = rewards(winners, msum, s.mechanism, mining_reward=mining_reward, rng=rng)
+        out[s.name] = ElectionRun(s, idx, winners, pay, msum, expected, variance)
+    return out
+
+
+def accumulate(run: ElectionRun, n_vpps: int) -> NDArray[np.float64]:
+    """Total reward of each VPP over all elections of ``run`` (Fig. 7)."""
+    total = np.zeros(n_vpps)
+    for place in range(3):
+        w = run.winners[:, place]
+        ok = w != NO_WINNER
+        np.add.at(total, w[ok], run.rewards.paid[ok, place])
+    return total
+
+
+def coin_flows(run: ElectionRun, rounds: MonthRounds) -> dict[str, float]:
+    """Where every coin of the elected rounds goes (VPP coin accounting).
+
+    Sums over the rounds used by ``run``'s elections (a round used twice is
+    counted twice). Identities that must hold: ``buyers_paid = sellers_received
+    + transaction_fees + mining_pool`` and ``mining_pool = fees_paid_to_miners
+    + unpaid``; new coins enter only as ``minted`` (the fixed reward MR).
+    """
+    i = run.round_index
+    paid = run.rewards.paid.sum()
+    minted = run.rewards.minted.sum()
+    return {
+        "buyers_paid": float(rounds.buyer_paid[i].sum()),
+        "sellers_received": float(rounds.seller_received[i].sum()),
+        "transaction_fees": float(rounds.transaction_fees[i].sum()),
+        "mining_pool": float(run.mining_sum.sum()),
+        "fees_paid_to_miners": float(paid - minted),
+        "unpaid": float(run.rewards.unpaid.sum()),
+        "minted": float(minted),
+        "rewards_total": float(paid),
+    }
