@@ -1,0 +1,258 @@
+"""Mechanisms under audit: textbook calibration mechanisms, the paper's PPoEM pieces, and a repaired PPoEM.
+
+Each mechanism comes as a sampler ``sampler(input, size, rng)`` for
+:func:`vpt.audit.epsilon_lower_bound`, with its log density or exact output law
+where one is known.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import integrate, stats
+
+from vpt._checks import choice, count, positive
+from vpt.mining import elect, log_weights
+from vpt.settlement import ppoem_price_string, ppoem_prices
+
+__all__ = [
+    "Mechanism",
+    "broken_laplace",
+    "laplace",
+    "laplace_string_log_density",
+    "price_selection_law",
+    "randomized_response",
+    "repaired_ppoem_prices",
+    "report_noisy_max",
+    "report_noisy_max_law",
+    "repaired_election",
+    "ppoem_string_sampler",
+    "ppoem_price_sampler",
+    "election_sampler",
+    "election_log_weights",
+]
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A mechanism to audit: its sampler, optional log density, and its true privacy loss.
+
+    ``true_epsilon`` is the exact privacy loss between ``data`` and
+    ``neighbour`` (not merely an upper bound), ``claimed_epsilon`` what the
+    mechanism is supposed to guarantee.
+    """
+
+    name: str
+    sampler: object
+    data: object
+    neighbour: object
+    true_epsilon: float
+    claimed_epsilon: float
+    log_density: object = None
+
+
+# ----------------------------------------------------------------- textbook mechanisms
+
+
+def laplace(eps: float, length: int = 1, name: str | None = None) -> Mechanism:
+    """``length`` independent Laplace draws of scale ``1/eps`` around the input (sensitivity 1).
+
+    Inputs 0 and 1: the true loss is ``length * eps`` (each coordinate's loss is
+    at most ``eps``, attained together on ``x <= 0``).
+    """
+    eps = positive(eps, "eps")
+    length = count(length, "length")
+
+    def sampler(mu, size, rng):
+        return rng.laplace(mu, 1 / eps, size if length == 1 else (size, length))
+
+    def log_density(mu, x):
+        d = -np.abs(np.asarray(x) - mu) * eps
+        return d if length == 1 else d.sum(axis=1)
+
+    label = name or (f"Laplace, eps={eps:g}" if length == 1 else f"{length} Laplace draws at eps={eps:g} each")
+    return Mechanism(label, sampler, 0.0, 1.0, length * eps, length * eps, log_density)
+
+
+def broken_laplace(eps: float) -> Mechanism:
+    """A classic bug: Laplace noise of scale ``eps`` instead of ``1/eps``. Claims ``eps``, loses ``1/eps``."""
+    eps = positive(eps, "eps")
+
+    def sampler(mu, size, rng):
+        return rng.laplace(mu, eps, size)
+
+    def log_density(mu, x):
+        return -np.abs(np.asarray(x) - mu) / eps
+
+    return Mechanism(f"broken Laplace (scale eps), claims eps={eps:g}", sampler, 0.0, 1.0, 1 / eps, eps, log_density)
+
+
+def randomized_response(eps: float) -> Mechanism:
+    """Report the true bit with probability ``e^eps / (1 + e^eps)``; inputs 0 and 1; true loss ``eps``."""
+    eps = positive(eps, "eps")
+    keep = math.exp(eps) / (1 + math.exp(eps))
+
+    def sampler(bit, size, rng):
+        flip = rng.random(size) >= keep
+        return np.where(flip, 1 - bit, bit).astype(np.int64)
+
+    return Mechanism(f"randomized response, eps={eps:g}", sampler, 0, 1, eps, eps)
+
+
+def report_noisy_max_law(counts: ArrayLike, eps: float) -> NDArray[np.float64]:
+    """Exact law of the index of ``argmax(counts + Laplace(1/eps))``, by numerical integration."""
+    c = np.asarray(counts, dtype=float)
+    eps = positive(eps, "eps")
+    b = 1 / eps
+    law = np.empty(c.size)
+    for i in range(c.size):
+        others = np.delete(c, i)
+
+        def integrand(x):
+            return stats.laplace.pdf(x, c[i], b) * np.prod(stats.laplace.cdf(x, others, b))
+
+        # split the line at the kinks of the Laplace densities
+        pts = sorted(set(c.tolist()))
+        law[i] = sum(integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)[0]
+                     for lo, hi in zip([-np.inf, *pts], [*pts, np.inf]))
+    return law / law.sum()
+
+
+def report_noisy_max(eps: float, counts=(0.0, 0.0, 0.0), neighbour=(1.0, 0.0, 0.0)) -> Mechanism:
+    """Report-noisy-max with Laplace(1/eps) noise on sensitivity-1 counts; ``eps``-DP.
+
+    The true loss between the two given count vectors is computed exactly
+    from the output laws (it is below ``eps`` for a single pair).
+    """
+    eps = positive(eps, "eps")
+    from vpt.audit import exact_epsilon
+
+    true = exact_epsilon(report_noisy_max_law(counts, eps), report_noisy_max_law(neighbour, eps))
+
+    def sampler(c, size, rng):
+        c = np.asarray(c, dtype=float)
+        return np.argmax(c + rng.laplace(0.0, 1 / eps, (size, c.size)), axis=1).astype(np.int64)
+
+    return Mechanism(f"report noisy max, eps={eps:g}", sampler, tuple(counts), tuple(neighbour), true, eps)
+
+
+# ----------------------------------------------------------------- the paper's PPoEM pieces
+
+
+def laplace_string_log_density(bid: float, x: NDArray, *, ask: float, eps1: float, laplace_sensitivity: float = 1.0,
+                               keep: str = "truncate", centre: str = "bid") -> NDArray[np.float64]:
+    """Log density of a PPoEM price string (rows of ``x``) given the winning ``bid``.
+
+    ``keep="truncate"``: product of Laplace densities conditioned on
+    ``[ask, bid]`` (``-inf`` outside); ``keep="none"``: the plain Laplace
+    mechanism of Eq. 9, ``Lap(W_bid, F_i, eps1)``, with no constraint.
+    """
+    choice(keep, "keep", ("truncate", "none"))
+    s = laplace_sensitivity / eps1
+    mu = bid if centre == "bid" else (bid + ask) / 2
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    logpdf = -np.abs(x - mu) / s - math.log(2 * s)
+    if keep == "none":
+        return logpdf.sum(axis=1)
+    mass = stats.laplace.cdf(bid, mu, s) - stats.laplace.cdf(ask, mu, s)
+    inside = (x >= ask) & (x <= bid)
+    return np.where(inside.all(axis=1), (logpdf - math.log(mass)).sum(axis=1), -np.inf)
+
+
+def price_selection_law(string: ArrayLike, bid: float, ask: float, *, eps2: float, quality_sensitivity: float = 1.0) -> NDArray:
+    """Exact law of the exponential choice of Eq. 10 over a fixed string (quality ``min(o - a, b - o)``)."""
+    o = np.asarray(string, dtype=float)
+    q = np.minimum(o - ask, bid - o)
+    z = eps2 * q / (2 * quality_sensitivity)
+    z = np.exp(z - z.max())
+    return z / z.sum()
+
+
+# ----------------------------------------------------------------- the repair
+
+
+def repaired_ppoem_prices(
+    bid: ArrayLike,
+    ask: ArrayLike,
+    *,
+    eps1: float,
+    eps2: float,
+    length: int,
+    rng: np.random.Generator,
+    price_range: tuple[float, float],
+    sensitivity: float = 1.0,
+) -> NDArray[np.float64]:
+    """A PPoEM price that is ``(eps1 + eps2)``-DP by construction.
+
+    Neighbouring inputs: one trade's bid and ask each change by at most
+    ``sensitivity`` (price units). Two changes to the paper's mechanism:
+
+    1. The Laplace string spends ``eps1 / length`` per draw (scale
+       ``length * sensitivity / eps1``), so the whole string is ``eps1``-DP
+       by basic composition; it is clamped to the **public** range
+       ``price_range`` (tariff floor and ceiling), which is post-processing,
+       instead of to the private ``[ask, bid]``.
+    2. The exponential choice (Eq. 10, quality ``min(o - ask, bid - o)``,
+       whose sensitivity is ``sensitivity``) is ``eps2``-DP given the string.
+
+    The cost: a price may fall outside ``[ask, bid]``.
+    """
+    lo, hi = price_range
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"price_range must be two finite prices low < high, got {price_range}")
+    eps1 = positive(eps1, "eps1")
+    eps2 = positive(eps2, "eps2")
+    length = count(length, "length (l)")
+    sens = positive(sensitivity, "sensitivity")
+    bid = np.asarray(bid, dtype=float)
+    ask = np.asarray(ask, dtype=float)
+    string = np.clip(bid[:, None] + rng.laplace(0.0, length * sens / eps1, (bid.size, length)), lo, hi)
+    q = np.minimum(string - ask[:, None], bid[:, None] - string)
+    keys = eps2 * q / (2 * sens) + rng.gumbel(size=string.shape)
+    pick = np.argmax(keys, axis=1) if bid.size else np.zeros(0, dtype=int)
+    return string[np.arange(bid.size), pick]
+
+
+def repaired_election(energy: ArrayLike, n_elections: int, rng: np.random.Generator, *, eps3: float, sensitivity: float):
+    """Leader, second and third winner, ``eps3``-DP together: each draw spends ``eps3 / 3`` (Eq. 6, 11)."""
+    eps3 = positive(eps3, "eps3")
+    return elect(energy, "ppoem", n_elections, rng, eps3=eps3 / 3, sensitivity=sensitivity)
+
+
+def ppoem_string_sampler(ask: float, **options):
+    """Sampler of PPoEM price strings for a fixed ask; the input is the winning bid."""
+
+    def sampler(bid, size, rng):
+        return ppoem_price_string(np.full(size, float(bid)), np.full(size, float(ask)), rng=rng, **options)
+
+    return sampler
+
+
+def ppoem_price_sampler(ask: float, **options):
+    """Sampler of PPoEM final prices (Eq. 9-10) for a fixed ask; the input is the winning bid."""
+
+    def sampler(bid, size, rng):
+        return ppoem_prices(np.full(size, float(bid)), np.full(size, float(ask)), rng=rng, **options)
+
+    return sampler
+
+
+def election_sampler(mechanism: str, places: int = 1, **params):
+    """Sampler of elections for :func:`vpt.audit.epsilon_lower_bound`; the input is the energy vector.
+
+    ``places=1`` releases the leader only; ``places=3`` the ordered triple.
+    """
+
+    def sampler(energy, size, rng):
+        w = elect(np.asarray(energy, dtype=float), mechanism, size, rng, **params)
+        return w[:, 0] if places == 1 else w[:, :places]
+
+    return sampler
+
+
+def election_log_weights(energy: ArrayLike, mechanism: str, **params) -> NDArray[np.float64]:
+    """Log selection weights of an election (re-exported for the exact laws)."""
+    return log_weights(energy, mechanism, **params)
