@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from vpt._checks import count, positive
 from vpt.auction import Trades, match
 from vpt.data import HALF_HOURS, Households
-from vpt.settlement import Settlement, settle_poem, settle_ppoem
+from vpt.settlement import Settlement, settle, settle_poem, settle_ppoem
 from vpt.state import StateLimits, SystemState, classify_demand
 
 __all__ = [
@@ -280,9 +280,10 @@ def auction_welfare(
     with :func:`vpt.auction.match`, and settles the same trades under every
     setting, so settings differ only by their prices (common random numbers).
 
-    ``settings`` maps a name to ``{"pricing": "poem" | "ppoem", **options}``
-    (options of :func:`vpt.settlement.settle_poem` or
-    :func:`vpt.settlement.ppoem_prices`).
+    ``settings`` maps a name to ``{"pricing": "poem" | "ppoem" | "repaired",
+    **options}`` (options of :func:`vpt.settlement.settle_poem`,
+    :func:`vpt.settlement.ppoem_prices` or
+    :func:`vpt.privacy.repaired_ppoem_prices`).
 
     Returns
     -------
@@ -310,6 +311,11 @@ def auction_welfare(
                 s = settle_poem(trades, state, **options)
             elif pricing == "ppoem":
                 s = settle_ppoem(trades, state, rng=price_rng, **options)
+            elif pricing == "repaired":
+                from vpt.privacy import repaired_ppoem_prices
+
+                price = repaired_ppoem_prices(trades.bid, trades.ask, rng=price_rng, **options)
+                s = settle(trades, price, state)
             else:
                 raise ValueError(f"unknown pricing {pricing!r} in setting {name!r}")
             seller[name][r] = s.seller_welfare.sum()

@@ -20,7 +20,9 @@ from vpt.settlement import ppoem_price_string, ppoem_prices
 
 __all__ = [
     "Mechanism",
+    "StressPair",
     "broken_laplace",
+    "find_stress_pair",
     "laplace",
     "laplace_string_log_density",
     "price_selection_law",
@@ -256,3 +258,55 @@ def election_sampler(mechanism: str, places: int = 1, **params):
 def election_log_weights(energy: ArrayLike, mechanism: str, **params) -> NDArray[np.float64]:
     """Log selection weights of an election (re-exported for the exact laws)."""
     return log_weights(energy, mechanism, **params)
+
+
+@dataclass(frozen=True)
+class StressPair:
+    """Two neighbouring energy vectors and the privacy loss of an election between them.
+
+    ``auditable_loss`` is the largest ``|ln p(o)/q(o)|`` over outcomes ``o``
+    with probability at least ``floor`` under the numerator law: the loss an
+    empirical audit with about ``1/floor`` samples can see. ``exact_loss`` is
+    the loss over all outcomes.
+    """
+
+    energy: NDArray[np.float64]
+    neighbour: NDArray[np.float64]
+    exact_loss: float
+    auditable_loss: float
+
+
+def find_stress_pair(
+    law, relation: str, rng: np.random.Generator, *, n_trials: int = 2000, floor: float = 1e-3,
+    max_vpps: int = 6, scales=(2.0, 5.0, 10.0), delta: float = 1.0,
+) -> StressPair:
+    """Random search for neighbouring energy vectors that maximise an election's auditable loss.
+
+    ``law(energy)`` returns the output law (any shape, summing to 1).
+    ``relation="add"``: one VPP's energy grows by ``delta`` (a household's
+    trade added); ``"move"``: ``delta`` moves from one VPP to another (a
+    household changes VPP). Energies are drawn uniformly on ``[0, scale]``
+    for 3 to ``max_vpps`` VPPs.
+    """
+    from vpt.audit import exact_epsilon
+
+    choice(relation, "relation", ("add", "move"))
+    best = None
+    for _ in range(count(n_trials, "n_trials")):
+        v = int(rng.integers(3, max_vpps + 1))
+        e = rng.uniform(0.0, float(rng.choice(scales)), v)
+        f = e.copy()
+        i, j = rng.choice(v, 2, replace=False)
+        f[i] += delta
+        if relation == "move":
+            if f[j] < delta:
+                continue
+            f[j] -= delta
+        p, q = law(e).ravel(), law(f).ravel()
+        seen = [(p >= floor) & (q > 0), (q >= floor) & (p > 0)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = np.log(p) - np.log(q)
+        auditable = max(float(np.max(np.where(seen[0], lr, 0.0))), float(np.max(np.where(seen[1], -lr, 0.0))))
+        if best is None or auditable > best.auditable_loss:
+            best = StressPair(e, f, exact_epsilon(p, q), auditable)
+    return best
