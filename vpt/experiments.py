@@ -17,7 +17,10 @@ __all__ = [
     "PAPER_EPSILONS",
     "ElectionRun",
     "MiningSetting",
+    "TABLE_I_THRESHOLDS",
     "accumulate",
+    "estimate_transitions",
+    "share_states",
     "coin_flows",
     "month_of_rounds",
     "paper_settings",
@@ -181,3 +184,42 @@ def coin_flows(run: ElectionRun, rounds: MonthRounds) -> dict[str, float]:
         "minted": float(minted),
         "rewards_total": float(paid),
     }
+
+
+#: Share thresholds of Table I: above 20 % is T1, 10-20 % is T2, below 10 % is T3.
+TABLE_I_THRESHOLDS = (0.10, 0.20)
+
+
+def share_states(rounds: MonthRounds, vpp: int, thresholds=TABLE_I_THRESHOLDS) -> NDArray[np.int64]:
+    """Table I state of one VPP in every round with trades, in time order: 0 = T1, 1 = T2, 2 = T3.
+
+    The state is set by the VPP's share of the round's traded energy: above
+    ``thresholds[1]`` is T1 (high chance to win the next election), above
+    ``thresholds[0]`` T2, the rest T3.
+    """
+    lo, hi = thresholds
+    if not 0 <= lo < hi <= 1:
+        raise ValueError(f"thresholds must satisfy 0 <= low < high <= 1, got {thresholds}")
+    traded = rounds.traded
+    if not 0 <= vpp < rounds.vpp_energy.shape[1]:
+        raise ValueError(f"vpp must be in 0..{rounds.vpp_energy.shape[1] - 1}")
+    share = rounds.vpp_energy[traded, vpp] / rounds.traded_kwh[traded]
+    return np.where(share > hi, 0, np.where(share > lo, 1, 2)).astype(np.int64)
+
+
+def estimate_transitions(states: NDArray[np.int64], n_states: int = 3) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Transition counts and their row-normalised maximum-likelihood matrix from a state sequence.
+
+    Raises
+    ------
+    ValueError
+        If a state is never left (its row of counts is empty), so its row of
+        the matrix cannot be estimated.
+    """
+    s = np.asarray(states, dtype=np.int64)
+    counts = np.zeros((n_states, n_states), dtype=np.int64)
+    np.add.at(counts, (s[:-1], s[1:]), 1)
+    rows = counts.sum(axis=1, keepdims=True)
+    if (rows == 0).any():
+        raise ValueError(f"state(s) {np.flatnonzero(rows.ravel() == 0).tolist()} never seen before the last step")
+    return counts, counts / rows
