@@ -18,7 +18,9 @@ __all__ = [
     "ElectionRun",
     "MiningSetting",
     "TABLE_I_THRESHOLDS",
+    "DayChain",
     "accumulate",
+    "build_day_chain",
     "estimate_transitions",
     "share_states",
     "coin_flows",
@@ -223,3 +225,86 @@ def estimate_transitions(states: NDArray[np.int64], n_states: int = 3) -> tuple[
     if (rows == 0).any():
         raise ValueError(f"state(s) {np.flatnonzero(rows.ravel() == 0).tolist()} never seen before the last step")
     return counts, counts / rows
+
+
+@dataclass
+class DayChain:
+    """A day of trading rounds recorded on the LVPP ledger, with keys, wallets and what went in."""
+
+    registry: object
+    keys: dict
+    ledger: object
+    wallets: object
+    homes: list[str]
+    vpps: list[str]
+    vpp_energy: NDArray[np.float64]  # (rounds, V) kWh sold per VPP, from the auction
+    unpaid: int
+
+
+def build_day_chain(homes: Households, day: str, rng: np.random.Generator, *, mining_reward: int = 500) -> DayChain:
+    """Record one day of PoEM trading rounds (hourly, rounds with trades) on a permissioned LVPP ledger.
+
+    Each home is a registered node with its smart-meter id; each of the ten
+    VPPs an LVPP. Keys are derived from ``rng`` so that the chain is
+    reproducible (a demonstration, not a key-management practice). Per round: the auction's unit slots are merged into one
+    transaction per (seller, buyer) pair (energy in Wh, coins = price in
+    whole cents, rounded), signed by both; buyers first buy the coins they
+    need from their VPP (an authoritative node); trades are settled in VPP
+    coin at the round's fee rate; the PoEM election picks three LVPPs; the
+    leader appends the block; the rewards (MR plus 70/20/10 % of the mining
+    fees, rounded down) are paid.
+    """
+    from vpt.coin import Wallets
+    from vpt.ledger import Ledger, Registry, Transaction, sign_transaction
+    from vpt.market import PriceModel, assign_vpps, household_prices, trading_round
+    from vpt.state import classify_demand, SystemState
+    from vpt.mining import elect
+
+    one = homes.subset(start_date=day, n_days=1)
+    registry = Registry()
+    keys = {}
+    home_ids = [f"home-{c:03d}" for c in one.customer]
+    for hid, c in zip(home_ids, one.customer):
+        keys[hid] = registry.register(hid, "home", meter_id=f"NMI-{c:05d}", key_seed=rng.bytes(32))
+    vpp_ids = [f"lvpp-{v + 1:02d}" for v in range(len(PAPER_VPP_SIZES))]
+    for vid in vpp_ids:
+        keys[vid] = registry.register(vid, "lvpp", key_seed=rng.bytes(32))
+    ledger = Ledger("lvpp", registry)
+    wallets = Wallets(registry)
+    vpp_of = assign_vpps(PAPER_VPP_SIZES, one.n_homes)
+    base_ask, base_bid = household_prices(one.n_homes, rng, PriceModel())
+    surplus, deficit, demand = hourly_energy(one)
+    _, _, month_demand = hourly_energy(homes)
+    states = classify_demand(demand, limits_from_quantiles(month_demand, (0.5, 0.9, 0.99)))
+    energies = []
+    unpaid = 0
+    for r in range(demand.size):
+        res = trading_round(surplus[:, r], deficit[:, r], base_ask, base_bid, vpp_of, SystemState(int(states[r])))
+        if len(res.trades) == 0:
+            continue
+        energies.append(res.vpp_energy)
+        seller_home = res.seller_home[res.trades.seller]
+        buyer_home = res.buyer_home[res.trades.buyer]
+        pairs: dict[tuple[int, int], list[float]] = {}
+        for s_h, b_h, price in zip(seller_home, buyer_home, res.settlement.price):
+            pairs.setdefault((int(s_h), int(b_h)), []).append(float(price))
+        slot = str(one.timestamps[2 * r])
+        rate = SystemState(int(states[r])).fee_rate
+        txs = []
+        for (s_h, b_h), prices in sorted(pairs.items()):
+            coins = int(round(sum(prices)))
+            fee = int(coins * rate)
+            seller, buyer = home_ids[s_h], home_ids[b_h]
+            tx = sign_transaction(Transaction(seller, buyer, 100 * len(prices), coins, slot),
+                                  {seller: keys[seller], buyer: keys[buyer]})
+            wallets.exchange(buyer, vpp_ids[vpp_of[b_h]], max(0, coins - wallets.held(buyer)), "buy")
+            wallets.trade(buyer, seller, vpp_ids[vpp_of[s_h]], coins, fee, fee)
+            txs.append(tx)
+        winners = [w for w in elect(res.vpp_energy, "poem", 1, rng)[0] if w >= 0]
+        pool = wallets.held("<mining pool>")
+        shares = [int(pool * s) for s in (0.7, 0.2, 0.1)[: len(winners)]]
+        miners = [vpp_ids[w] for w in winners]
+        rewards = [shares[0] + mining_reward, *shares[1:]]
+        ledger.append(miners[0], txs, miners, rewards)
+        unpaid = wallets.pay_rewards(miners, shares, mining_reward)
+    return DayChain(registry, keys, ledger, wallets, home_ids, vpp_ids, np.array(energies), unpaid)

@@ -1,0 +1,400 @@
+"""The permissioned ledger of the VPT model (Sec. II-G, III-D): signed transactions, hashed blocks, three layers.
+
+Canonical encoding (so that two implementations agree on every hash): a
+transaction or block is encoded as JSON with keys sorted, no whitespace
+(separators ``,`` and ``:``), ASCII only, integers for every amount (energy in
+Wh, coins as whole VPP coins, i.e. cents) and strings for everything else.
+A transaction is signed over the encoding of its fields without the
+signatures; a block's hash is the SHA-256 of the encoding of all its fields
+but the hash, written as 64 lowercase hex digits. Signatures are Ed25519
+(RFC 8032) over those bytes, hex encoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+__all__ = [
+    "LAYERS",
+    "ROLES",
+    "Block",
+    "Chain",
+    "Ledger",
+    "Node",
+    "Registry",
+    "Transaction",
+    "ValidationError",
+    "canonical",
+    "make_block",
+    "sign_transaction",
+]
+
+#: Node roles of the three-layer model (Fig. 1 of the paper).
+ROLES = ("home", "der", "lvpp", "mbb", "rvpp", "gud")
+
+#: Who may read and who may append (mine) each layer's ledger (Sec. II-G).
+LAYERS: dict[str, dict[str, frozenset[str]]] = {
+    # layer 1: controlled by the LVPPs, seen by homes and DERs; RVPPs may read but not modify
+    "lvpp": {"read": frozenset({"home", "der", "lvpp", "rvpp"}), "append": frozenset({"lvpp"})},
+    # layer 2: RVPPs mine, LVPPs only read
+    "rvpp": {"read": frozenset({"lvpp", "rvpp"}), "append": frozenset({"rvpp"})},
+    # layer 3: only RVPPs and GUDs view it and take part in mining
+    "gud": {"read": frozenset({"rvpp", "gud"}), "append": frozenset({"rvpp", "gud"})},
+}
+
+
+class ValidationError(ValueError):
+    """A transaction, block or chain that does not validate (the message says why)."""
+
+
+def canonical(obj: Any) -> bytes:
+    """The canonical byte encoding: sorted-key, whitespace-free ASCII JSON."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode("ascii")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _require_int(value: Any, name: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _require_str(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Node:
+    """A registered participant: id, role, smart-meter id (one account per meter) and public key."""
+
+    node_id: str
+    role: str
+    meter_id: str | None
+    public_key: bytes
+
+
+class Registry:
+    """The permissioned membership: nodes, their keys, and the one-account-per-meter rule.
+
+    Private keys are returned to the caller at registration (the node keeps
+    its own key); the registry stores only public keys.
+    """
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, Node] = {}
+        self._meters: dict[str, str] = {}
+
+    def register(
+        self, node_id: str, role: str, meter_id: str | None = None, *, key_seed: bytes | None = None
+    ) -> Ed25519PrivateKey:
+        """Admit a node; return its new private key.
+
+        The key is fresh from the operating system's randomness, or, if
+        ``key_seed`` (32 bytes) is given, derived from it: the book does that
+        so that its chains and hashes are reproducible. A deployment must not.
+
+        Raises
+        ------
+        ValueError
+            For an unknown role, a node id already taken, a home or DER without
+            a smart-meter id, or a meter id that already has an account (the
+            paper's defence against sybil identities).
+        """
+        _require_str(node_id, "node_id")
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        if node_id in self._nodes:
+            raise ValueError(f"node id {node_id!r} is already registered")
+        if role in ("home", "der") and not meter_id:
+            raise ValueError(f"a {role} needs a smart-meter id to join")
+        if meter_id is not None and meter_id in self._meters:
+            raise ValueError(f"smart meter {meter_id!r} already has an account ({self._meters[meter_id]!r}): one account per meter")
+        if key_seed is not None and (not isinstance(key_seed, bytes) or len(key_seed) != 32):
+            raise ValueError("key_seed must be 32 bytes")
+        key = Ed25519PrivateKey.generate() if key_seed is None else Ed25519PrivateKey.from_private_bytes(key_seed)
+        public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self._nodes[node_id] = Node(node_id, role, meter_id, public)
+        if meter_id is not None:
+            self._meters[meter_id] = node_id
+        return key
+
+    def node(self, node_id: str) -> Node:
+        """The registered node ``node_id``.
+
+        Raises
+        ------
+        PermissionError
+            If no such node is registered.
+        """
+        try:
+            return self._nodes[node_id]
+        except KeyError:
+            raise PermissionError(f"unknown node {node_id!r}: not a member of the network") from None
+
+    def verify(self, node_id: str, signature: bytes, message: bytes) -> bool:
+        """Whether ``signature`` is ``node_id``'s Ed25519 signature of ``message``."""
+        try:
+            Ed25519PublicKey.from_public_bytes(self.node(node_id).public_key).verify(signature, message)
+            return True
+        except (InvalidSignature, PermissionError, ValueError):
+            return False
+
+    def __contains__(self, node_id: str) -> bool:
+        return node_id in self._nodes
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One energy trade: seller, buyer, energy (Wh), VPP coins, time slot, and both parties' signatures."""
+
+    seller: str
+    buyer: str
+    energy_wh: int
+    coins: int
+    slot: str
+    signatures: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        """The signed fields."""
+        return {"seller": self.seller, "buyer": self.buyer, "energy_wh": self.energy_wh, "coins": self.coins, "slot": self.slot}
+
+    def to_obj(self) -> dict[str, Any]:
+        return {**self.body(), "signatures": dict(self.signatures)}
+
+    @classmethod
+    def from_obj(cls, obj: Any) -> "Transaction":
+        if not isinstance(obj, dict) or set(obj) != {"seller", "buyer", "energy_wh", "coins", "slot", "signatures"}:
+            raise ValidationError(f"malformed transaction {obj!r}")
+        sigs = obj["signatures"]
+        if not isinstance(sigs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sigs.items()):
+            raise ValidationError("malformed signatures")
+        return cls(
+            _require_str(obj["seller"], "seller"),
+            _require_str(obj["buyer"], "buyer"),
+            _require_int(obj["energy_wh"], "energy_wh", 1),
+            _require_int(obj["coins"], "coins", 0),
+            _require_str(obj["slot"], "slot"),
+            dict(sigs),
+        )
+
+    def check(self, registry: Registry) -> None:
+        """Validate fields and both signatures against the registry.
+
+        Raises
+        ------
+        ValidationError
+            Naming what is wrong.
+        """
+        Transaction.from_obj(self.to_obj())
+        if self.seller == self.buyer:
+            raise ValidationError("a node cannot trade with itself")
+        message = canonical(self.body())
+        for party in ("seller", "buyer"):
+            node_id = getattr(self, party)
+            if node_id not in registry:
+                raise ValidationError(f"{party} {node_id!r} is not a registered node")
+            if registry.node(node_id).role not in ("home", "der", "mbb", "lvpp", "rvpp", "gud"):
+                raise ValidationError(f"{party} {node_id!r} may not trade")
+            sig = self.signatures.get(node_id)
+            try:
+                raw = bytes.fromhex(sig) if sig is not None else b""
+            except ValueError:
+                raw = b""
+            if sig is None or sig != raw.hex() or not registry.verify(node_id, raw, message):
+                raise ValidationError(f"transaction {self.body()} lacks a valid signature of its {party} {node_id!r}")
+        if set(self.signatures) != {self.seller, self.buyer}:
+            raise ValidationError("a transaction carries exactly the seller's and the buyer's signatures")
+
+
+def sign_transaction(tx: Transaction, signers: dict[str, Ed25519PrivateKey]) -> Transaction:
+    """Return ``tx`` signed by the given parties (their private keys by node id)."""
+    message = canonical(tx.body())
+    sigs = dict(tx.signatures)
+    for node_id, key in signers.items():
+        sigs[node_id] = key.sign(message).hex()
+    return Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins, tx.slot, sigs)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block: index, previous hash, the round's transactions, elected miners and their rewards, own hash."""
+
+    index: int
+    prev_hash: str
+    transactions: tuple[Transaction, ...]
+    miners: tuple[str, ...]
+    rewards: tuple[int, ...]
+    hash: str
+
+    def content(self) -> dict[str, Any]:
+        """The hashed fields."""
+        return {
+            "index": self.index,
+            "prev_hash": self.prev_hash,
+            "transactions": [t.to_obj() for t in self.transactions],
+            "miners": list(self.miners),
+            "rewards": list(self.rewards),
+        }
+
+    def compute_hash(self) -> str:
+        return _sha256(canonical(self.content()))
+
+    def to_bytes(self) -> bytes:
+        """The block's canonical encoding, hash included."""
+        return canonical({**self.content(), "hash": self.hash})
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Block":
+        """Parse a canonical encoding strictly: anything that does not re-encode to the same bytes is refused.
+
+        Raises
+        ------
+        ValidationError
+            If the bytes are not the canonical encoding of a well-formed block.
+        """
+        try:
+            obj = json.loads(data.decode("ascii"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationError(f"not a block encoding: {exc}") from None
+        if not isinstance(obj, dict) or set(obj) != {"index", "prev_hash", "transactions", "miners", "rewards", "hash"}:
+            raise ValidationError("a block has exactly the fields index, prev_hash, transactions, miners, rewards, hash")
+        if not isinstance(obj["transactions"], list) or not isinstance(obj["miners"], list) or not isinstance(obj["rewards"], list):
+            raise ValidationError("transactions, miners and rewards must be lists")
+        block = cls(
+            _require_int(obj["index"], "index"),
+            _require_str(obj["prev_hash"], "prev_hash"),
+            tuple(Transaction.from_obj(t) for t in obj["transactions"]),
+            tuple(_require_str(m, "miner") for m in obj["miners"]),
+            tuple(_require_int(r, "reward") for r in obj["rewards"]),
+            _require_str(obj["hash"], "hash"),
+        )
+        if block.to_bytes() != data:
+            raise ValidationError("the bytes are not the block's canonical encoding")
+        return block
+
+
+GENESIS_PREV = "0" * 64
+
+
+def make_block(index: int, prev_hash: str, transactions, miners, rewards) -> Block:
+    """Assemble a block and compute its hash."""
+    draft = Block(index, prev_hash, tuple(transactions), tuple(miners), tuple(int(r) for r in rewards), "")
+    return Block(draft.index, draft.prev_hash, draft.transactions, draft.miners, draft.rewards, draft.compute_hash())
+
+
+class Chain:
+    """An append-only list of blocks; :meth:`validate` checks every link and every block's contents."""
+
+    def __init__(self, blocks=()) -> None:
+        self.blocks: list[Block] = list(blocks)
+
+    @property
+    def head_hash(self) -> str:
+        return self.blocks[-1].hash if self.blocks else GENESIS_PREV
+
+    def validate(self, registry: Registry, miner_roles: frozenset[str] | None = None, *, start: int = 0) -> None:
+        """Check indices, links, hashes, miners and every transaction's signatures.
+
+        ``start`` skips the blocks before it (already validated), but still
+        checks the link into block ``start``.
+
+        Raises
+        ------
+        ValidationError
+            At the first problem, naming the block.
+        """
+        prev = self.blocks[start - 1].hash if start > 0 else GENESIS_PREV
+        for i, block in enumerate(self.blocks[start:], start=start):
+            where = f"block {i}"
+            if block.index != i:
+                raise ValidationError(f"{where}: index {block.index}, expected {i} (reordered or missing block)")
+            if block.prev_hash != prev:
+                raise ValidationError(f"{where}: prev_hash does not match the previous block's hash")
+            if block.compute_hash() != block.hash:
+                raise ValidationError(f"{where}: contents do not match its hash")
+            if len(block.miners) != len(block.rewards) or len(set(block.miners)) != len(block.miners):
+                raise ValidationError(f"{where}: miners and rewards do not match")
+            for m in block.miners:
+                if m not in registry:
+                    raise ValidationError(f"{where}: miner {m!r} is not a registered node")
+                if miner_roles is not None and registry.node(m).role not in miner_roles:
+                    raise ValidationError(f"{where}: {m!r} has no mining rights on this ledger")
+            for tx in block.transactions:
+                try:
+                    tx.check(registry)
+                except ValidationError as exc:
+                    raise ValidationError(f"{where}: {exc}") from None
+            prev = block.hash
+
+    def to_bytes(self) -> bytes:
+        """The chain as newline-separated canonical block encodings."""
+        return b"\n".join(b.to_bytes() for b in self.blocks)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Chain":
+        return cls(Block.from_bytes(line) for line in data.split(b"\n")) if data else cls()
+
+
+class Ledger:
+    """One layer's ledger with its permissions: who may read it and who may append (mine) blocks."""
+
+    def __init__(self, layer: str, registry: Registry) -> None:
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+        self.layer = layer
+        self.registry = registry
+        self._chain = Chain()
+
+    def _role(self, node_id: str) -> str:
+        return self.registry.node(node_id).role
+
+    def read(self, node_id: str) -> Chain:
+        """A copy of the chain, for a node allowed to read this layer.
+
+        Raises
+        ------
+        PermissionError
+            If the node is unknown or its role may not read this layer.
+        """
+        role = self._role(node_id)
+        if role not in LAYERS[self.layer]["read"]:
+            raise PermissionError(f"{node_id!r} ({role}) may not read the {self.layer} ledger")
+        return Chain(self._chain.blocks)
+
+    def append(self, node_id: str, transactions, miners, rewards) -> Block:
+        """Mine the next block as ``node_id``: build it, validate the extended chain, then append.
+
+        Raises
+        ------
+        PermissionError
+            If the node may not mine on this layer, or an elected miner may not.
+        ValidationError
+            If the new block does not validate; the ledger is then unchanged.
+        """
+        role = self._role(node_id)
+        allowed = LAYERS[self.layer]["append"]
+        if role not in allowed:
+            raise PermissionError(f"{node_id!r} ({role}) may not mine or append on the {self.layer} ledger")
+        for m in miners:
+            if self._role(m) not in allowed:
+                raise PermissionError(f"elected miner {m!r} has no mining rights on the {self.layer} ledger")
+        block = make_block(len(self._chain.blocks), self._chain.head_hash, transactions, miners, rewards)
+        candidate = Chain([*self._chain.blocks, block])
+        candidate.validate(self.registry, allowed, start=len(candidate.blocks) - 1)
+        self._chain = candidate
+        return block
+
+    def __len__(self) -> int:
+        return len(self._chain.blocks)
