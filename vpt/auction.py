@@ -60,8 +60,9 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
         the highest remaining bid is skipped and the next one is tried.
 
     Ties between equal bids (or equal asks) go to the lower index. Runs in
-    ``O((N + S) log(N + S))``; the ``"given"`` reading adds an ``O(S)``
-    Python loop.
+    ``O((N + S) log(N + S))``: the sorted reading index-sorts each side once
+    (ties then put in index order, as a stable sort would) and counts the
+    trades; the ``"given"`` reading adds an ``O(S)`` Python loop.
 
     Parameters
     ----------
@@ -90,13 +91,17 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
     choice(seller_order, "seller_order", SELLER_ORDERS)
-    by_bid = np.argsort(-b, kind="stable")
     if seller_order == "sorted":
-        by_ask = np.argsort(a, kind="stable")
+        # A fast (unstable) index sort of each side, then a fix-up that makes
+        # ties come by index exactly as a stable sort would.
+        by_bid = np.argsort(-b)
+        by_ask = np.argsort(a)
+        neg_bids = -b[by_bid]
+        asks_up = a[by_ask]
         k = min(b.size, a.size)
-        ok = b[by_bid[:k]] > a[by_ask[:k]]  # monotone: True ... True False ... False
-        n = int(ok.sum())
-        return Trades.from_indices(by_bid[:n], by_ask[:n], b, a)
+        n = int(np.count_nonzero(-neg_bids[:k] > asks_up[:k]))  # monotone: True ... True False ... False
+        return Trades.from_indices(_stable_prefix(by_bid, neg_bids, n), _stable_prefix(by_ask, asks_up, n), b, a)
+    by_bid = np.argsort(-b, kind="stable")
     sorted_bids = b[by_bid]
     buyers, sellers = [], []
     top = 0
@@ -106,6 +111,28 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
             sellers.append(j)
             top += 1
     return Trades.from_indices(buyers, sellers, b, a)
+
+
+def _stable_prefix(order: NDArray, values: NDArray, n: int) -> NDArray[np.int64]:
+    """Make ``order[:n]`` equal to the first ``n`` of a *stable* sort, given any correct sort.
+
+    ``order`` sorts the key (not necessarily stably) and ``values`` is the key
+    in that order. Equal keys must come by increasing index, including at the
+    cut ``n``, where the lowest indices of a tied run must be the ones kept.
+    The fix-up costs nothing when there are no ties.
+    """
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    head = order[:n]
+    if n < values.size and values[n] == values[n - 1]:  # a tied run crosses the cut
+        lo = int(np.searchsorted(values, values[n - 1], side="left"))
+        hi = int(np.searchsorted(values, values[n - 1], side="right"))
+        head = np.concatenate([order[:lo], np.sort(order[lo:hi])[: n - lo]])
+    v = values[:n]
+    if n > 1 and np.any(v[1:] == v[:-1]):  # ties inside: order them by index
+        groups = np.cumsum(np.r_[True, v[1:] != v[:-1]])
+        head = head[np.lexsort((head, groups))]
+    return head.astype(np.int64, copy=False)
 
 
 def match_literal(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> Trades:

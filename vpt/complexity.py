@@ -1,0 +1,144 @@
+"""Operation-counted transcriptions of PoEM (Algorithm 2) for Theorems 10-12: deterministic counts, not timings."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from vpt._checks import prices_1d
+from vpt.auction import Trades
+
+__all__ = ["Counts", "count_auction_literal", "count_auction_sorted", "count_fees_and_welfare", "count_miner_selection"]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Operation counts of one run, by kind (loop iterations, comparisons, arithmetic)."""
+
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return int(sum(self.counts.values()))
+
+    def __getitem__(self, key: str) -> int:
+        return int(self.counts.get(key, 0))
+
+
+def count_auction_literal(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Counts]:
+    """Algorithm 2 lines 1-15 as in :func:`vpt.auction.match_literal` (sorted seller order), counting.
+
+    Counted: ``seller_loop`` (line 2 iterations), ``max_scan`` (iterations of
+    the scan for the highest remaining bid, over all N buyers), ``max_compare``
+    (comparisons inside it, one per remaining bid after the first),
+    ``buyer_loop`` (line 3 iterations), ``bid_compare`` (line 4's ``b > a``
+    tests, made for remaining buyers only). The initial sort of the bids
+    (line 1) is counted separately by :func:`count_auction_sorted`'s sort.
+    """
+    b = prices_1d(bids, "bids")
+    a = prices_1d(asks, "asks")
+    c: Counter = Counter()
+    remaining = [True] * b.size
+    buyers, sellers = [], []
+    for j in np.argsort(a, kind="stable"):
+        c["seller_loop"] += 1
+        best = None
+        for k in range(b.size):
+            c["max_scan"] += 1
+            if remaining[k]:
+                if best is not None:
+                    c["max_compare"] += 1
+                    if b[k] > best:
+                        best = b[k]
+                else:
+                    best = b[k]
+        winner = None
+        for k in range(b.size):
+            c["buyer_loop"] += 1
+            if remaining[k]:
+                c["bid_compare"] += 1
+                if b[k] > a[j] and b[k] == best:
+                    winner = k
+                    break
+        if winner is None:
+            continue
+        remaining[winner] = False
+        buyers.append(winner)
+        sellers.append(int(j))
+    return Trades.from_indices(buyers, sellers, b, a), Counts(dict(c))
+
+
+def count_auction_sorted(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Counts]:
+    """The sorted clearing of :func:`vpt.auction.match`, in pure Python with counted comparisons.
+
+    ``sort_compare``: comparisons made by Python's sort (Timsort) to order the
+    bids (descending) and the asks (ascending), ties by index as in
+    :func:`vpt.auction.match`; ``clear_compare``: the ``b_(k) > a_(k)`` tests
+    of the clearing walk, which stops at the first failure.
+    """
+    b = prices_1d(bids, "bids")
+    a = prices_1d(asks, "asks")
+    c: Counter = Counter()
+
+    def counted(key):
+        def cmp(x, y):
+            c["sort_compare"] += 1
+            kx, ky = key(x), key(y)
+            return -1 if kx < ky else (1 if kx > ky else 0)
+
+        return functools.cmp_to_key(cmp)
+
+    by_bid = sorted(range(b.size), key=counted(lambda i: (-b[i], i)))
+    by_ask = sorted(range(a.size), key=counted(lambda j: (a[j], j)))
+    n = 0
+    for k in range(min(b.size, a.size)):
+        c["clear_compare"] += 1
+        if not b[by_bid[k]] > a[by_ask[k]]:
+            break
+        n += 1
+    return Trades.from_indices(by_bid[:n], by_ask[:n], b, a), Counts(dict(c))
+
+
+def count_fees_and_welfare(n_trades: int) -> Counts:
+    """Algorithm 2 lines 16-25 for ``n_trades`` winning slots, counting arithmetic.
+
+    Per trade: a transaction fee and a mining fee (2 multiplications), the
+    seller's net price (an addition and a subtraction) and welfare (a
+    subtraction): ``loop`` iterations and ``arith`` operations.
+    """
+    c: Counter = Counter()
+    for _ in range(int(n_trades)):
+        c["loop"] += 1
+        c["arith"] += 2  # T = P * RT_tx, M = P * RT_m
+        c["arith"] += 2  # P_f = P - (T + M)
+        c["arith"] += 1  # SW = P_f - a
+    return Counts(dict(c))
+
+
+def count_miner_selection(n_vpps: int, n_trades: int) -> Counts:
+    """Algorithm 2 lines 26-43, counting: the energy sum, the share loop, three draws, M_sum, rewards.
+
+    ``energy_sum`` (line 29, one addition per VPP), ``share_loop`` (lines
+    30-33, one division and one multiplication per VPP), ``draw_scan`` (each
+    of the three draws scans the cumulative distribution of the VPPs still in
+    the election: ``V``, ``V - 1``, ``V - 2`` steps), ``fee_sum`` (line 40,
+    one addition per trade) and ``rewards`` (lines 41-43, three products and
+    one sum).
+    """
+    v, w = int(n_vpps), int(n_trades)
+    c: Counter = Counter()
+    for _ in range(v):
+        c["energy_sum"] += 1
+    for _ in range(v):
+        c["share_loop"] += 2
+    for place in range(min(3, v)):
+        for _ in range(v - place):
+            c["draw_scan"] += 1
+    for _ in range(w):
+        c["fee_sum"] += 1
+    c["rewards"] += 4
+    return Counts(dict(c))
