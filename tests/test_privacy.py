@@ -62,3 +62,15 @@ def test_randomized_response_keeps_the_bit_with_the_right_probability():
     m = privacy.randomized_response(math.log(3))
     x = m.sampler(1, 100_000, np.random.default_rng(5))
     assert abs(x.mean() - 0.75) < 0.01
+
+
+def test_stress_pair_search_finds_neighbours_within_the_leaders_bound():
+    from vpt import mining
+
+    law = lambda e: mining.winner_probabilities(e, "ppoem", eps3=1.0, sensitivity=1.0)  # noqa: E731
+    sp = privacy.find_stress_pair(law, "move", np.random.default_rng(0), n_trials=200)
+    assert np.isclose(sp.energy.sum(), sp.neighbour.sum())
+    assert np.abs(sp.energy - sp.neighbour).sum() == pytest.approx(2.0)
+    assert sp.auditable_loss <= sp.exact_loss <= 1.0 + 1e-9
+    with pytest.raises(ValueError, match="unknown relation"):
+        privacy.find_stress_pair(law, "swap", np.random.default_rng(0))

@@ -22,26 +22,24 @@ def prices_1d(values: ArrayLike, name: str) -> NDArray[np.float64]:
     return arr
 
 
-def positive(value: float, name: str) -> float:
-    """A finite number > 0 (privacy budgets, sensitivities, scales)."""
+def _finite_number(value: float, name: str, *, strict: bool) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+    if not math.isfinite(v) or (v <= 0 if strict else v < 0):
+        raise ValueError(f"{name} must be finite and {'> 0' if strict else '>= 0'}, got {value!r}")
     return v
+
+
+def positive(value: float, name: str) -> float:
+    """A finite number > 0 (privacy budgets, sensitivities, scales)."""
+    return _finite_number(value, name, strict=True)
 
 
 def non_negative(value: float, name: str) -> float:
     """A finite number >= 0."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-    return v
+    return _finite_number(value, name, strict=False)
 
 
 def count(value: int, name: str, minimum: int = 1) -> int:

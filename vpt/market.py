@@ -178,11 +178,6 @@ def trading_round(
     return Round(SystemState(state), seller_home, buyer_home, trades, settlement, vpp_energy)
 
 
-def round_states(demand_kw: NDArray, limits: StateLimits) -> NDArray[np.int64]:
-    """System state code of each round from its aggregate demand (Algorithm 1)."""
-    return classify_demand(np.asarray(demand_kw, dtype=float), limits)
-
-
 @dataclass(frozen=True)
 class MonthRounds:
     """Per-round results of :func:`run_rounds` (one row per hourly round).

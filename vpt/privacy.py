@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, stats
 
 from vpt._checks import choice, count, positive
-from vpt.mining import elect, log_weights
+from vpt.mining import elect
 from vpt.settlement import ppoem_price_string, ppoem_prices
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
     "ppoem_string_sampler",
     "ppoem_price_sampler",
     "election_sampler",
-    "election_log_weights",
 ]
 
 
@@ -254,10 +253,6 @@ def election_sampler(mechanism: str, places: int = 1, **params):
 
     return sampler
 
-
-def election_log_weights(energy: ArrayLike, mechanism: str, **params) -> NDArray[np.float64]:
-    """Log selection weights of an election (re-exported for the exact laws)."""
-    return log_weights(energy, mechanism, **params)
 
 
 @dataclass(frozen=True)
