@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["VERDICTS", "markdown_table", "verdict_table"]
+__all__ = ["VERDICTS", "collect_verdicts", "markdown_table", "verdict_table"]
 
 #: The three verdicts a chapter may give a claim of the paper.
 VERDICTS = ("reproduced", "differs", "cannot be checked")
@@ -61,3 +61,38 @@ def verdict_table(rows: Sequence[tuple[str, str, str]]) -> str:
         if verdict not in VERDICTS:
             raise ValueError(f"verdict for {claim!r} must be one of {VERDICTS}, got {verdict!r}")
     return markdown_table(["paper says", "we find", "verdict"], [(c, f, f"**{v}**") for c, f, v in rows])
+
+
+def _cells(row: str) -> list[str]:
+    """Cells of a Markdown table row, honouring escaped pipes."""
+    import re
+
+    inner = row.strip()[1:-1] if row.strip().startswith("|") else row.strip()
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def collect_verdicts(notebook_paths) -> list[tuple[str, str, str, str]]:
+    """(chapter, paper says, we find, verdict) for the first verdict table stored in each notebook.
+
+    Reads the notebooks' stored outputs (they are executed and checked by
+    nbval), so a scorecard built from them repeats exactly what each chapter
+    shows.
+    """
+    import json
+    from pathlib import Path
+
+    rows = []
+    for path in notebook_paths:
+        nb = json.loads(Path(path).read_text())
+        title = next((line[2:].strip() for c in nb["cells"] if c["cell_type"] == "markdown"
+                      for line in "".join(c["source"]).splitlines() if line.startswith("# ")), Path(path).stem)
+        for cell in nb["cells"]:
+            texts = ["".join(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
+            table = next((t for t in texts if t.startswith("| paper says | we find | verdict |")), None)
+            if table is None:
+                continue
+            for line in table.splitlines()[2:]:
+                claim, finding, verdict = _cells(line)
+                rows.append((title, claim, finding, verdict.strip("*")))
+            break
+    return rows
