@@ -16,7 +16,7 @@ from scipy import integrate, stats
 
 from vpt._checks import choice, count, positive
 from vpt.mining import elect
-from vpt.settlement import ppoem_price_string, ppoem_prices
+from vpt.settlement import ppoem_price_string, ppoem_prices, select_price
 
 __all__ = [
     "Mechanism",
@@ -211,10 +211,7 @@ def repaired_ppoem_prices(
     bid = np.asarray(bid, dtype=float)
     ask = np.asarray(ask, dtype=float)
     string = np.clip(bid[:, None] + rng.laplace(0.0, length * sens / eps1, (bid.size, length)), lo, hi)
-    q = np.minimum(string - ask[:, None], bid[:, None] - string)
-    keys = eps2 * q / (2 * sens) + rng.gumbel(size=string.shape)
-    pick = np.argmax(keys, axis=1) if bid.size else np.zeros(0, dtype=int)
-    return string[np.arange(bid.size), pick]
+    return select_price(string, bid, ask, eps2=eps2, quality_sensitivity=sens, rng=rng)
 
 
 def repaired_election(energy: ArrayLike, n_elections: int, rng: np.random.Generator, *, eps3: float, sensitivity: float):

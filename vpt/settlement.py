@@ -18,6 +18,7 @@ __all__ = [
     "Settlement",
     "ppoem_prices",
     "ppoem_price_string",
+    "select_price",
     "settle",
     "settle_poem",
     "settle_ppoem",
@@ -237,11 +238,25 @@ def ppoem_prices(
     string = ppoem_price_string(
         bid, ask, eps1=eps1, length=length, rng=rng, laplace_sensitivity=laplace_sensitivity, centre=centre, keep=keep
     )
+    return select_price(string, bid, ask, eps2=eps2, quality_sensitivity=dq, rng=rng, quality=quality)
+
+
+def select_price(
+    string: NDArray, bid: NDArray, ask: NDArray, *, eps2: float, quality_sensitivity: float,
+    rng: np.random.Generator, quality: str = "maxmin",
+) -> NDArray[np.float64]:
+    """The exponential-mechanism choice of Eq. 10: one candidate per row of ``string``.
+
+    Candidate ``o`` of a trade is picked with probability proportional to
+    ``exp(eps2 * q1(o) / (2 * quality_sensitivity))``, by the Gumbel-max trick
+    (no weight is exponentiated, so nothing overflows); ``quality`` as in
+    :func:`ppoem_prices`.
+    """
     if quality == "maxmin":
         q = np.minimum(string - ask[:, None], bid[:, None] - string)
     else:
         q = np.broadcast_to((bid - ask)[:, None], string.shape)
-    keys = eps2 * q / (2 * dq) + rng.gumbel(size=string.shape)
+    keys = eps2 * q / (2 * quality_sensitivity) + rng.gumbel(size=string.shape)
     pick = np.argmax(keys, axis=1) if string.shape[0] else np.zeros(0, dtype=int)
     return string[np.arange(string.shape[0]), pick]
 
