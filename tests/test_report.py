@@ -35,3 +35,59 @@ def test_collect_verdicts_reads_the_first_verdict_table_of_each_notebook(tmp_pat
     path = tmp_path / "one.ipynb"
     path.write_text(json.dumps(nb))
     assert collect_verdicts([path]) == [("Chapter one", "a | b", "found", "differs"), ("Chapter one", "c", "ok", "reproduced")]
+
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vpt.report import rounded
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda x: abs(x) > 1e-12),
+       st.integers(min_value=1, max_value=10), st.integers(min_value=-64, max_value=64))
+def test_rounded_does_not_depend_on_the_last_bits(x, digits, ulps):
+    """A value and a neighbour a few ulps away store the same digits, or the helper refuses both."""
+    y = x
+    for _ in range(abs(ulps)):
+        y = math.nextafter(y, math.inf if ulps > 0 else -math.inf)
+    try:
+        rx = rounded(x, digits)
+    except ValueError:
+        return  # near a tie: the chapter must choose other digits
+    assert rounded(y, digits) == rx
+    assert abs(rx - x) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1) * (1 + 1e-9)
+
+
+def test_rounded_keeps_the_requested_significant_digits():
+    assert rounded(1.9951382484056108, 4) == 1.995
+    assert rounded(-0.0014856454427634152) == -0.00148565
+    assert rounded(186.32000000000002) == 186.32
+    assert rounded(0.0) == 0.0
+
+
+def test_rounded_passes_exact_integers_and_booleans_through():
+    import numpy as np
+
+    assert rounded(12) == 12 and isinstance(rounded(12), int)
+    assert rounded(np.int64(5)) == 5 and type(rounded(np.int64(5))) is int
+    assert rounded(True) is True
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), "1.5", None])
+def test_rounded_refuses_what_is_not_a_finite_number(value):
+    with pytest.raises(ValueError, match="value must be"):
+        rounded(value)
+
+
+@pytest.mark.parametrize("digits", [0, 16, 2.0, True])
+def test_rounded_refuses_bad_digit_counts(digits):
+    with pytest.raises(ValueError, match="digits must be"):
+        rounded(1.5, digits)
+
+
+def test_rounded_refuses_values_at_a_rounding_tie():
+    with pytest.raises(ValueError, match="tie at 1 significant"):
+        rounded(2.5, 1)
+    assert rounded(2.5, 2) == 2.5

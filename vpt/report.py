@@ -2,12 +2,93 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 
-__all__ = ["VERDICTS", "collect_verdicts", "markdown_table", "verdict_table"]
+__all__ = ["STORED_DIGITS", "VERDICTS", "collect_verdicts", "markdown_table", "rounded", "verdict_table"]
+
+#: Significant digits a stored number keeps by default: more than any prose or
+#: table of the book shows (at most four), far fewer than the 15-17 digits in
+#: which BLAS, SIMD and libm kernels of different CPUs may disagree.
+STORED_DIGITS = 6
 
 #: The three verdicts a chapter may give a claim of the paper.
 VERDICTS = ("reproduced", "differs", "cannot be checked")
+
+
+def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -> float:
+    """A number rounded to ``digits`` significant digits, for storing in a notebook's output.
+
+    Every number a chapter glues into its prose, prints or tabulates passes
+    through this function, so the stored output is a function of the
+    computation and not of the CPU that ran it: floating-point results differ
+    between machines in their last bits (SIMD widths, BLAS kernels, libm), and
+    a full-precision ``repr`` would make the strict notebook tests fail on any
+    machine but the one that wrote them.
+
+    Parameters
+    ----------
+    value
+        A finite real number (Python or NumPy scalar). Integers and booleans
+        are exact on every machine and are returned unchanged.
+    digits
+        Significant digits to keep, 1 to 15.
+    rtol
+        Relative distance to a rounding tie below which the rounded digit
+        could depend on the last bits of the computation.
+
+    Returns
+    -------
+    float
+        The nearest float to ``value`` with ``digits`` significant digits.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a finite real number, ``digits`` is not an integer
+        in 1..15, or ``value`` lies within ``rtol`` (relative) of a rounding
+        tie: then another CPU could store a different last digit, and the
+        chapter must keep more or fewer digits.
+
+    Examples
+    --------
+    >>> rounded(1.2587423513658589)
+    1.25874
+    >>> rounded(1.2587423513658584)
+    1.25874
+    >>> rounded(72.57691511178994, 3)
+    72.6
+    >>> rounded(1.0 / 3.0, 2)
+    0.33
+    >>> rounded(7)
+    7
+    >>> rounded(0.125, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: 0.125 lies within a relative 1e-12 of a tie at 2 significant digits; its stored digits could depend on the CPU: keep more or fewer digits
+    """
+    if isinstance(value, bool | int):
+        return value
+    if hasattr(value, "dtype") and getattr(value, "dtype").kind in "biu" and getattr(value, "ndim", 0) == 0:
+        return value.item()  # type: ignore[union-attr]
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 15:
+        raise ValueError(f"digits must be an integer in 1..15, got {digits!r}")
+    if not isinstance(value, numbers.Real):
+        raise ValueError(f"value must be a real number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"value must be finite, got {value!r}")
+    if x == 0.0:
+        return 0.0
+    exponent = math.floor(math.log10(abs(x))) - digits + 1
+    scaled = abs(x) / 10.0**exponent
+    if abs(scaled - math.floor(scaled) - 0.5) <= rtol * scaled:
+        raise ValueError(
+            f"{x!r} lies within a relative {rtol:g} of a tie at {digits} significant digits; "
+            "its stored digits could depend on the CPU: keep more or fewer digits"
+        )
+    return float(f"{x:.{digits - 1}e}")
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str | None = None) -> str:
