@@ -1,8 +1,12 @@
 """Operation counters of Theorems 10-12 agree exactly with the symbolic counts."""
 
+import math
+
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vpt import auction, complexity
 
@@ -42,12 +46,28 @@ def test_literal_counts_match_symbolic_counts_when_everything_trades(n_buyers, n
         assert c[kind] == formula.subs({N: n_buyers, S: n_sellers}), kind
 
 
-@pytest.mark.parametrize(("n_buyers", "n_sellers"), [(1, 1), (5, 3), (8, 8)])
+def _merge_sort_presorted(n: int) -> int:
+    """Comparisons of a top-down merge sort on sorted input: each merge compares len(left) times."""
+    return 0 if n <= 1 else n // 2 + _merge_sort_presorted(n // 2) + _merge_sort_presorted(n - n // 2)
+
+
+@pytest.mark.parametrize(("n_buyers", "n_sellers"), [(1, 1), (5, 3), (8, 8), (16, 4)])
 def test_sorted_counts_on_presorted_input(n_buyers, n_sellers):
-    # Timsort finds one run in presorted input: n - 1 comparisons per side
     t, c = complexity.count_auction_sorted(np.arange(n_buyers, 0, -1) + 100.0, np.arange(float(n_sellers)))
-    assert c["sort_compare"] == (n_buyers - 1) + (n_sellers - 1)
+    assert c["sort_compare"] == _merge_sort_presorted(n_buyers) + _merge_sort_presorted(n_sellers)
     assert c["clear_compare"] == min(n_buyers, n_sellers)
+
+
+def test_sorted_counts_are_half_n_log2_n_on_sorted_powers_of_two():
+    _, c = complexity.count_auction_sorted(np.arange(64, 0, -1) + 100.0, np.arange(64.0))
+    assert c["sort_compare"] == 2 * (64 // 2 * 6)
+
+
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=40), st.lists(st.integers(0, 9), min_size=1, max_size=40))
+def test_sort_comparisons_stay_within_the_merge_sort_bound(bids, asks):
+    _, c = complexity.count_auction_sorted(np.array(bids, float), np.array(asks, float))
+    bound = sum(n * math.ceil(math.log2(n)) - 2 ** math.ceil(math.log2(n)) + 1 for n in (len(bids), len(asks)))
+    assert c["sort_compare"] <= bound
 
 
 def test_counted_versions_trade_like_match():

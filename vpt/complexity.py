@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -72,28 +71,43 @@ def count_auction_literal(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Cou
     return Trades.from_indices(buyers, sellers, b, a), Counts(dict(c))
 
 
+def _merge_sort(items: list, key, counter: Counter) -> list:
+    """Top-down merge sort of ``items`` by ``key``, counting comparisons in ``counter["sort_compare"]``.
+
+    A textbook merge sort rather than Python's built-in sort, whose comparison
+    sequence is an implementation detail that changed between CPython
+    versions: the counts below are then the same on every interpreter.
+    """
+    if len(items) <= 1:
+        return list(items)
+    mid = len(items) // 2
+    left, right = _merge_sort(items[:mid], key, counter), _merge_sort(items[mid:], key, counter)
+    merged, i, j = [], 0, 0
+    while i < len(left) and j < len(right):
+        counter["sort_compare"] += 1
+        if key(right[j]) < key(left[i]):
+            merged.append(right[j])
+            j += 1
+        else:
+            merged.append(left[i])
+            i += 1
+    return merged + left[i:] + right[j:]
+
+
 def count_auction_sorted(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Counts]:
     """The sorted clearing of :func:`vpt.auction.match`, in pure Python with counted comparisons.
 
-    ``sort_compare``: comparisons made by Python's sort (Timsort) to order the
-    bids (descending) and the asks (ascending), ties by index as in
+    ``sort_compare``: comparisons made by a textbook merge sort (at most
+    n ceil(log2 n) for n items) to order the bids
+    (descending) and the asks (ascending), ties by index as in
     :func:`vpt.auction.match`; ``clear_compare``: the ``b_(k) > a_(k)`` tests
     of the clearing walk, which stops at the first failure.
     """
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
     c: Counter = Counter()
-
-    def counted(key):
-        def cmp(x, y):
-            c["sort_compare"] += 1
-            kx, ky = key(x), key(y)
-            return -1 if kx < ky else (1 if kx > ky else 0)
-
-        return functools.cmp_to_key(cmp)
-
-    by_bid = sorted(range(b.size), key=counted(lambda i: (-b[i], i)))
-    by_ask = sorted(range(a.size), key=counted(lambda j: (a[j], j)))
+    by_bid = _merge_sort(list(range(b.size)), lambda i: (-b[i], i), c)
+    by_ask = _merge_sort(list(range(a.size)), lambda j: (a[j], j), c)
     n = 0
     for k in range(min(b.size, a.size)):
         c["clear_compare"] += 1
