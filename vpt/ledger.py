@@ -12,6 +12,7 @@ but the hash, written as 64 lowercase hex digits. Signatures are Ed25519
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -85,6 +86,16 @@ class Node:
     public_key: bytes
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _verify_ed25519(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """Ed25519 verification of ``signature`` on ``message`` under the raw ``public_key`` (cached)."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
 class Registry:
     """The permissioned membership: nodes, their keys, and the one-account-per-meter rule.
 
@@ -144,12 +155,20 @@ class Registry:
             raise PermissionError(f"unknown node {node_id!r}: not a member of the network") from None
 
     def verify(self, node_id: str, signature: bytes, message: bytes) -> bool:
-        """Whether ``signature`` is ``node_id``'s Ed25519 signature of ``message``."""
+        """Whether ``signature`` is ``node_id``'s Ed25519 signature of ``message``.
+
+        Verification is a pure function of (public key, signature, message), so
+        its result is cached: validating a chain again (after a refused
+        append, in recovery, for every tampered copy) re-checks every field and
+        hash but pays for each signature only once. Any altered byte is a new
+        cache key and is verified afresh.
+        """
         try:
-            Ed25519PublicKey.from_public_bytes(self.node(node_id).public_key).verify(signature, message)
-            return True
-        except (InvalidSignature, PermissionError, ValueError):
+            public_key = self.node(node_id).public_key
+        except PermissionError:
             return False
+        return _verify_ed25519(public_key, bytes(signature), bytes(message))
+
 
     def __contains__(self, node_id: str) -> bool:
         return node_id in self._nodes
