@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vpt import audit, mining, privacy
 
@@ -110,3 +112,16 @@ def test_clopper_pearson_bounds_bracket_the_estimate():
     assert audit.clopper_pearson(100, 100, 0.05, "upper") == 1.0
     with pytest.raises(ValueError, match="side"):
         audit.clopper_pearson(1, 2, 0.05, "both")
+
+
+@given(st.lists(st.sampled_from([0.0, 1.0, 1.5, 2.0, np.inf, -np.inf, np.nan]) | st.floats(-3, 3), min_size=1, max_size=60),
+       st.lists(st.sampled_from([0.0, 1.0, 1.5, 2.0, np.inf, -np.inf, np.nan]) | st.floats(-3, 3), min_size=1, max_size=60))
+def test_pilot_hits_by_binary_search_equal_the_direct_counts(p_scores, q_scores):
+    from vpt.audit import _Event, _pilot_hits
+
+    sp, sq = np.array(p_scores), np.array(q_scores)
+    values = sorted(set(p_scores[:5] + q_scores[:5] + [np.inf, -np.inf, np.nan]), key=repr)
+    events = [_Event(kind, v, fwd) for v in values for kind in ("le", "ge", "eq") for fwd in (True, False)]
+    a, b = _pilot_hits(events, sp, sq, discrete=False)
+    assert a.tolist() == [ev.hits(sp) for ev in events]
+    assert b.tolist() == [ev.hits(sq) for ev in events]

@@ -248,3 +248,16 @@ def test_day_chain_is_valid_and_coins_balance():
     chain.validate(d.registry)
     d.wallets.check_conservation()
     assert len(chain.blocks) > 0
+
+
+def test_cached_signature_checks_still_refuse_any_other_message_signature_or_key(net):
+    reg, keys = net
+    tx = _tx(keys)
+    message = canonical(tx.body())
+    signature = bytes.fromhex(tx.signatures["h1"])
+    for _ in range(2):  # the second round is answered from the cache
+        assert reg.verify("h1", signature, message)
+        assert not reg.verify("h1", signature, message + b" ")
+        assert not reg.verify("h1", bytes([signature[0] ^ 1]) + signature[1:], message)
+        assert not reg.verify("h2", signature, message)
+        assert not reg.verify("nobody", signature, message)

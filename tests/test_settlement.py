@@ -114,3 +114,16 @@ def test_unknown_price_rule_is_refused():
     with pytest.raises(ValueError, match="unknown price_rule"):
         settle_poem(TRADES, SystemState.STABLE, price_rule="mid")
     assert isinstance(TRADES, Trades)
+
+
+def test_truncated_laplace_refuses_parameters_that_do_not_broadcast_to_the_size():
+    with pytest.raises(ValueError, match="must broadcast to size"):
+        truncated_laplace(np.zeros(3), 1.0, np.zeros(3), np.ones(3), np.random.default_rng(0), (2, 4))
+
+
+def test_truncated_laplace_draws_one_value_per_cell_with_array_parameters():
+    rng = np.random.default_rng(1)
+    lo, hi = np.array([[0.0], [5.0]]), np.array([[1.0], [5.0]])
+    x = truncated_laplace(np.array([[0.5], [9.0]]), np.array([[0.3], [1.0]]), lo, hi, rng, (2, 1000))
+    assert x.shape == (2, 1000)
+    assert ((x[0] >= 0) & (x[0] <= 1)).all() and (x[1] == 5.0).all()

@@ -111,6 +111,31 @@ class _Event:
         return int(np.count_nonzero(np.all(s == self.value, axis=1)))
 
 
+def _pilot_hits(candidates: list[_Event], sp: NDArray, sq: NDArray, discrete: bool) -> tuple[NDArray, NDArray]:
+    """Hits of every candidate event among the pilot scores ``sp`` and ``sq`` (exact counts).
+
+    Scalar events are counted on the sorted scores by binary search, rows one
+    by one; the counts equal :meth:`_Event.hits` on the unsorted scores.
+    """
+    if discrete:
+        return (np.array([ev.hits(sp) for ev in candidates], dtype=np.int64),
+                np.array([ev.hits(sq) for ev in candidates], dtype=np.int64))
+    kinds = np.array([ev.kind for ev in candidates])
+    values = np.array([ev.value for ev in candidates], dtype=float)
+    out = []
+    for s in (sp, sq):
+        s = np.sort(s)
+        left, right = np.searchsorted(s, values, "left"), np.searchsorted(s, values, "right")
+        hits = np.select([kinds == "le", kinds == "ge", kinds == "eq"], [right, s.size - left, right - left])
+        # NaN scores are never hit by any event (as in _Event.hits): np.sort puts them last
+        nan = int(np.count_nonzero(np.isnan(s)))
+        if nan:
+            hits = np.where(kinds == "ge", hits - nan, hits)
+        hits = np.where(np.isnan(values), 0, hits)  # nothing compares equal to, above or below NaN
+        out.append(hits.astype(np.int64))
+    return out[0], out[1]
+
+
 def _as_outputs(x: NDArray, size: int) -> NDArray:
     x = np.asarray(x)
     if x.ndim == 0 or x.shape[0] != size or x.ndim > 2:
@@ -268,16 +293,16 @@ def epsilon_lower_bound(
 
     level = alpha / (2 * n_events)
 
-    def predicted(ev: _Event) -> float:
-        a, b = ev.hits(sp), ev.hits(sq)
-        num, den = (a, b) if ev.forward else (b, a)
-        p_hat = (num + 0.5) / (n_pilot + 1)
-        q_hat = (den + 0.5) / (n_pilot + 1)
-        lo = clopper_pearson(p_hat * n, n, level, "lower")
-        hi = clopper_pearson(q_hat * n, n, level, "upper")
-        return float(np.log(lo / hi)) if lo > 0 else -np.inf
-
-    ranked = sorted(candidates, key=predicted, reverse=True)
+    # The bound each (event, direction) predicts for n fresh samples, all at once.
+    a, b = _pilot_hits(candidates, sp, sq, discrete)
+    num = np.array([x if ev.forward else y for ev, x, y in zip(candidates, a, b)], dtype=float)
+    den = np.array([y if ev.forward else x for ev, x, y in zip(candidates, a, b)], dtype=float)
+    lo = clopper_pearson((num + 0.5) / (n_pilot + 1) * n, n, level, "lower")
+    hi = clopper_pearson((den + 0.5) / (n_pilot + 1) * n, n, level, "upper")
+    with np.errstate(divide="ignore"):
+        predicted = np.where(lo > 0, np.log(lo / hi), -np.inf)
+    # best first; equal predictions keep the candidates' order
+    ranked = [candidates[i] for i in np.argsort(-predicted, kind="stable")]
     chosen: list[_Event] = []
     seen = set()
     for ev in ranked:

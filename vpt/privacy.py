@@ -71,7 +71,10 @@ def laplace(eps: float, length: int = 1, name: str | None = None) -> Mechanism:
         return rng.laplace(mu, 1 / eps, size if length == 1 else (size, length))
 
     def log_density(mu, x):
-        d = -np.abs(np.asarray(x) - mu) * eps
+        d = np.subtract(x, mu, dtype=float)  # -|x - mu| * eps, in place: these arrays are large
+        np.abs(d, out=d)
+        np.negative(d, out=d)
+        d *= eps
         return d if length == 1 else d.sum(axis=1)
 
     label = name or (f"Laplace, eps={eps:g}" if length == 1 else f"{length} Laplace draws at eps={eps:g} each")
@@ -155,7 +158,11 @@ def laplace_string_log_density(bid: float, x: NDArray, *, ask: float, eps1: floa
     s = laplace_sensitivity / eps1
     mu = bid if centre == "bid" else (bid + ask) / 2
     x = np.atleast_2d(np.asarray(x, dtype=float))
-    logpdf = -np.abs(x - mu) / s - math.log(2 * s)
+    logpdf = x - mu  # -|x - mu| / s - log(2 s), in place: these arrays are large
+    np.abs(logpdf, out=logpdf)
+    np.negative(logpdf, out=logpdf)
+    logpdf /= s
+    logpdf -= math.log(2 * s)
     if keep == "none":
         return logpdf.sum(axis=1)
     mass = stats.laplace.cdf(bid, mu, s) - stats.laplace.cdf(ask, mu, s)

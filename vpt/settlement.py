@@ -112,10 +112,15 @@ def truncated_laplace(
     ``low <= high``. The two sides of the centre are exponential pieces; a
     side is chosen with its probability mass, then a point is drawn inside it.
     """
-    mu = np.broadcast_to(centre, size).astype(float)
-    lo = np.broadcast_to(low, size).astype(float)
-    hi = np.broadcast_to(high, size).astype(float)
-    s = np.broadcast_to(scale, size).astype(float)
+    # Everything that depends on the parameters only is computed at their own
+    # (broadcast) shape, once, not once per draw.
+    mu, lo, hi, s = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (centre, low, high, scale)))
+    try:
+        fits = np.broadcast_shapes(mu.shape, tuple(size)) == tuple(size)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"centre, scale, low and high (shape {mu.shape}) must broadcast to size {tuple(size)}")
     # left piece [lo, min(hi, mu)] where density ~ exp((x - mu)/s); right piece mirrored
     l_hi = np.minimum(hi, mu)
     r_lo = np.maximum(lo, mu)
@@ -129,10 +134,12 @@ def truncated_laplace(
     p_left = np.where(np.isneginf(log_left), 0.0, np.where(np.isneginf(log_right), 1.0, p_left))
     u_side = rng.random(size)
     u = rng.random(size)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_left = l_hi + s * np.log1p(u * np.expm1(-left_w))
-        x_right = r_lo - s * np.log1p(u * np.expm1(-right_w))
-    x = np.where(u_side < p_left, x_left, x_right)
+    # inverse CDF inside the chosen piece: l_hi + s log1p(u expm1(-left_w)) on the left,
+    # r_lo - s log1p(u expm1(-right_w)) on the right
+    left = u_side < p_left
+    x = np.log1p(u * np.where(left, np.expm1(-left_w), np.expm1(-right_w)))
+    x *= np.where(left, s, -s)
+    x += np.where(left, l_hi, r_lo)
     x = np.where(lo == hi, lo, x)  # degenerate interval
     return np.clip(x, lo, hi)  # only rounding can leave the interval
 
