@@ -1,15 +1,20 @@
 """Re-execute notebooks in place, so their stored outputs (which nbval compares) are current.
 
-Usage: python scripts/execute_notebooks.py [notebook ...]   (default: every chapters/*.ipynb)
+Usage: .venv/bin/python scripts/execute_notebooks.py [chapters/NAME.ipynb ...]
+(default: every chapter, in the order of _toc.yml, so the scorecard comes after the
+chapters it summarises)
 
 Each notebook runs top to bottom in a fresh kernel from its own folder, with
-PYTHONHASHSEED=0 as in the tests. Run it after changing `vpt` or a notebook, then
-commit the notebook.
+PYTHONHASHSEED=0 as in the tests. No execution timestamps are stored, so a
+re-run changes only what the computation changed (consecutive stream outputs, which the kernel
+splits at random, are merged). Run it after changing `vpt`
+or a notebook, then commit the notebook.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,10 +25,34 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def chapters_in_toc_order() -> list[Path]:
+    """Every notebook named in _toc.yml, in the book's order."""
+    names = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+    return [ROOT / f"{name}.ipynb" for name in names if (ROOT / f"{name}.ipynb").exists()]
+
+
+def merge_streams(outputs: list) -> list:
+    """Consecutive stream outputs of the same stream as one (the kernel splits them at random)."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1]["name"] == out["name"]):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # volatile: timestamps of the last run
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
@@ -33,9 +62,9 @@ def main(argv: list[str]) -> int:
         # the kernel inherits the environment: re-exec so set ordering matches the tests
         os.environ["PYTHONHASHSEED"] = "0"
         os.execv(sys.executable, [sys.executable, *sys.argv])
-    paths = [Path(p) for p in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    paths = [Path(p).resolve() for p in argv] or chapters_in_toc_order()
     for path in paths:
-        print(f"{path}: {execute(path):.1f} s", flush=True)
+        print(f"{path.relative_to(ROOT)}: {execute(path):.1f} s", flush=True)
     return 0
 
 
