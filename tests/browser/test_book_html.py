@@ -134,7 +134,8 @@ def _network_requests(driver) -> list[str]:
 def _screenshot(driver, page: str) -> None:
     import base64
 
-    height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 30000)")
+    # from the top of the page; the width a laptop reader has, the whole height
+    height = driver.execute_script("window.scrollTo(0, 0); return Math.min(document.documentElement.scrollHeight, 30000)")
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "captureBeyondViewport": True, "format": "png",
         "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}})
