@@ -22,6 +22,10 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.lock .venv/.installed-lock
   rm -rf .venv
   "$py" -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile -r requirements.lock
+  # Byte-compile on all cores (pip compiles on one). Python may not write bytecode itself
+  # (PYTHONDONTWRITEBYTECODE): without this every kernel would compile SymPy and SciPy anew.
+  # A file that does not compile (a template, a Python 2 test) is only compiled at import.
+  .venv/bin/python -m compileall -qq -j 0 .venv/lib/python3*/site-packages || true
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   .venv/bin/python -m pip check --disable-pip-version-check
   cp requirements.lock .venv/.installed-lock

@@ -134,11 +134,14 @@ def _network_requests(driver) -> list[str]:
 def _screenshot(driver, page: str) -> None:
     import base64
 
-    # from the top of the page; the width a laptop reader has, the whole height
+    # the whole page at a laptop's width, laid out in one tall viewport from the top
     height = driver.execute_script("window.scrollTo(0, 0); return Math.min(document.documentElement.scrollHeight, 30000)")
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "captureBeyondViewport": True, "format": "png",
-        "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}})
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     (SHOTS / f"{page.replace('/', '-')}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
