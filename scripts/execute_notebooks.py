@@ -53,6 +53,7 @@ def execute(path: Path) -> float:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
+    nb.metadata.get("language_info", {}).pop("version", None)  # the interpreter's patch level is volatile
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
