@@ -35,8 +35,12 @@ def merge_streams(outputs: list) -> list:
     """Consecutive stream outputs of the same stream as one (the kernel splits them at random)."""
     merged: list = []
     for out in outputs:
-        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
-                and merged[-1]["name"] == out["name"]):
+        if (
+            out.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1]["name"] == out["name"]
+        ):
             merged[-1]["text"] += out["text"]
         else:
             merged.append(out)
@@ -44,12 +48,14 @@ def merge_streams(outputs: list) -> list:
 
 
 def execute(path: Path) -> float:
+    """Run ``path`` top to bottom in a fresh kernel, store its outputs in place; the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # volatile: timestamps of the last run
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
@@ -59,6 +65,7 @@ def execute(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
+    """Execute the notebooks named in ``argv``, or every chapter in the order of _toc.yml."""
     if os.environ.get("PYTHONHASHSEED") != "0":
         # the kernel inherits the environment: re-exec so set ordering matches the tests
         os.environ["PYTHONHASHSEED"] = "0"

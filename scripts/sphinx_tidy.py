@@ -30,6 +30,7 @@ def _default_theme_mode(app, config):
 
 
 def setup(app):
+    """Register the two fixes with Sphinx."""
     app.connect("config-inited", _default_theme_mode)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

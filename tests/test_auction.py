@@ -59,13 +59,14 @@ def test_sorted_reading_maximises_the_gains_from_trade(bids, asks):
 def test_worked_example_and_the_two_seller_orders():
     bids, asks = [30.0, 25.0, 12.0], [20.0, 10.0, 24.0]
     s = match(bids, asks)  # asks served 10, 20, 24
-    assert list(zip(s.buyer, s.seller)) == [(0, 1), (1, 0)]
+    assert list(zip(s.buyer, s.seller, strict=True)) == [(0, 1), (1, 0)]
     g = match(bids, asks, seller_order="given")  # 20 takes 30, 10 takes 25, 24 fails on 12
-    assert list(zip(g.buyer, g.seller)) == [(0, 0), (1, 1)]
+    assert list(zip(g.buyer, g.seller, strict=True)) == [(0, 0), (1, 1)]
     # where the readings differ: the first seller in line takes the best bid
     g2 = match([30.0, 15.0], [14.0, 5.0], seller_order="given")
-    assert list(zip(g2.buyer, g2.seller)) == [(0, 0), (1, 1)]
-    assert list(zip(*[match([30.0, 15.0], [25.0, 5.0], seller_order=o).seller for o in ("given", "sorted")])) == [(0, 1)]
+    assert list(zip(g2.buyer, g2.seller, strict=True)) == [(0, 0), (1, 1)]
+    given, sorted_ = (match([30.0, 15.0], [25.0, 5.0], seller_order=o).seller for o in ("given", "sorted"))
+    assert given.tolist() == [0, 1] and sorted_.tolist() == [1]  # seller 0 takes 30 first / seller 1 does
 
 
 def test_ties_go_to_the_lower_index_and_equal_prices_do_not_trade():

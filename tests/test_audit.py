@@ -19,8 +19,12 @@ def test_exact_epsilon_hand_cases():
 
 @pytest.mark.parametrize(
     ("p", "q", "message"),
-    [([0.5, 0.5], [1.0], "same shape"), ([0.6, 0.6], [0.5, 0.5], "sum to 1"), ([-0.5, 1.5], [0.5, 0.5], "non-negative"),
-     ([np.nan, 1.0], [0.5, 0.5], "finite")],
+    [
+        ([0.5, 0.5], [1.0], "same shape"),
+        ([0.6, 0.6], [0.5, 0.5], "sum to 1"),
+        ([-0.5, 1.5], [0.5, 0.5], "non-negative"),
+        ([np.nan, 1.0], [0.5, 0.5], "finite"),
+    ],
 )
 def test_exact_epsilon_refuses_bad_laws(p, q, message):
     with pytest.raises(ValueError, match=message):
@@ -32,8 +36,12 @@ def test_ordered_top3_law_is_a_distribution_whose_first_margin_is_the_winner_law
     lw = mining.log_weights(energy, "ppoem", eps3=0.7, sensitivity=1.0)
     law = audit.ordered_top3_law(lw)
     assert law.sum() == pytest.approx(1.0)
-    np.testing.assert_allclose(law.sum(axis=(1, 2)), mining.winner_probabilities(energy, "ppoem", eps3=0.7, sensitivity=1.0))
-    np.testing.assert_allclose(law.sum(axis=(0, 2)), mining.place_probabilities(energy, "ppoem", eps3=0.7, sensitivity=1.0)[1])
+    np.testing.assert_allclose(
+        law.sum(axis=(1, 2)), mining.winner_probabilities(energy, "ppoem", eps3=0.7, sensitivity=1.0)
+    )
+    np.testing.assert_allclose(
+        law.sum(axis=(0, 2)), mining.place_probabilities(energy, "ppoem", eps3=0.7, sensitivity=1.0)[1]
+    )
 
 
 def test_exponential_mechanism_first_winner_exact_loss_within_eps3():
@@ -47,8 +55,9 @@ def test_exponential_mechanism_first_winner_exact_loss_within_eps3():
 
 def test_correct_mechanism_is_not_flagged_at_a_fixed_seed():
     m = privacy.laplace(0.5)
-    r = audit.epsilon_lower_bound(m.sampler, m.data, m.neighbour, n=200_000, rng=np.random.default_rng(1),
-                                  log_density=m.log_density)
+    r = audit.epsilon_lower_bound(
+        m.sampler, m.data, m.neighbour, n=200_000, rng=np.random.default_rng(1), log_density=m.log_density
+    )
     assert 0.4 < r.epsilon_lower <= 0.5
     assert r.n == 200_000 and r.n_pilot == 20_000 and r.n_events == 8
 
@@ -79,16 +88,32 @@ def test_false_alarm_rate_is_at_most_alpha():
     # 40 small audits of an exact eps = 1 mechanism at alpha = 0.2: the bound must rarely exceed 1
     m = privacy.laplace(1.0)
     seeds = np.random.SeedSequence(7).spawn(40)
-    over = [audit.epsilon_lower_bound(m.sampler, 0.0, 1.0, n=2000, n_pilot=2000, alpha=0.2,
-                                      rng=np.random.default_rng(s), log_density=m.log_density).epsilon_lower > 1.0
-            for s in seeds]
+    over = [
+        audit.epsilon_lower_bound(
+            m.sampler,
+            0.0,
+            1.0,
+            n=2000,
+            n_pilot=2000,
+            alpha=0.2,
+            rng=np.random.default_rng(s),
+            log_density=m.log_density,
+        ).epsilon_lower
+        > 1.0
+        for s in seeds
+    ]
     assert np.mean(over) <= 0.2
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"alpha": 0.0}, "alpha"), ({"alpha": 1.0}, "alpha"), ({"n": 0}, "n must be"), ({"n_events": 0}, "n_events"),
-     ({"n_pilot": 0}, "n_pilot")],
+    [
+        ({"alpha": 0.0}, "alpha"),
+        ({"alpha": 1.0}, "alpha"),
+        ({"n": 0}, "n must be"),
+        ({"n_events": 0}, "n_events"),
+        ({"n_pilot": 0}, "n_pilot"),
+    ],
 )
 def test_bad_arguments_are_refused(kwargs, message):
     m = privacy.laplace(1.0)
@@ -114,8 +139,14 @@ def test_clopper_pearson_bounds_bracket_the_estimate():
         audit.clopper_pearson(1, 2, 0.05, "both")
 
 
-@given(st.lists(st.sampled_from([0.0, 1.0, 1.5, 2.0, np.inf, -np.inf, np.nan]) | st.floats(-3, 3), min_size=1, max_size=60),
-       st.lists(st.sampled_from([0.0, 1.0, 1.5, 2.0, np.inf, -np.inf, np.nan]) | st.floats(-3, 3), min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.sampled_from([0.0, 1.0, 1.5, 2.0, np.inf, -np.inf, np.nan]) | st.floats(-3, 3), min_size=1, max_size=60
+    ),
+    st.lists(
+        st.sampled_from([0.0, 1.0, 1.5, 2.0, np.inf, -np.inf, np.nan]) | st.floats(-3, 3), min_size=1, max_size=60
+    ),
+)
 def test_pilot_hits_by_binary_search_equal_the_direct_counts(p_scores, q_scores):
     from vpt.audit import _Event, _pilot_hits
 

@@ -53,7 +53,7 @@ def _merge_sort_presorted(n: int) -> int:
 
 @pytest.mark.parametrize(("n_buyers", "n_sellers"), [(1, 1), (5, 3), (8, 8), (16, 4)])
 def test_sorted_counts_on_presorted_input(n_buyers, n_sellers):
-    t, c = complexity.count_auction_sorted(np.arange(n_buyers, 0, -1) + 100.0, np.arange(float(n_sellers)))
+    _t, c = complexity.count_auction_sorted(np.arange(n_buyers, 0, -1) + 100.0, np.arange(float(n_sellers)))
     assert c["sort_compare"] == _merge_sort_presorted(n_buyers) + _merge_sort_presorted(n_sellers)
     assert c["clear_compare"] == min(n_buyers, n_sellers)
 

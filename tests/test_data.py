@@ -183,18 +183,18 @@ def test_reader_accepts_the_real_layout_with_row_quality_and_title(tmp_path):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda L: [L[0], L[1].replace(",Postcode", ",PostCode")] + L[2:], r"line 2: missing column\(s\) Postcode"),
-        (lambda L: [L[0], L[1].replace(",23:30", "")] + L[2:], r"missing column\(s\) 23:30"),
-        (lambda L: L[:3] + [_edit(L[3], 10, "n/a")] + L[4:], r"line 4, column '3:00': 'n/a' is not a number"),
-        (lambda L: L[:3] + [_edit(L[3], 10, "-0.1")] + L[4:], r"line 4, column '3:00'.*non-negative"),
-        (lambda L: L[:3] + [_edit(L[3], 3, "XX")] + L[4:], r"line 4, column 'Consumption Category'.*'XX'"),
-        (lambda L: L[:3] + [_edit(L[3], 0, "abc")] + L[4:], r"line 4, column 'Customer'"),
-        (lambda L: L[:3] + [_edit(L[3], 4, "2012-12-31")] + L[4:], r"line 4, column 'date'"),
-        (lambda L: L[:3] + [",".join(L[3].split(",")[:-3])] + L[4:], r"line 4: 51 fields, expected 54"),
-        (lambda L: L[:3] + [L[3] + ",1.0"] + L[4:], r"line 4: 55 fields"),
-        (lambda L: L + [L[2]], r"duplicate row for customer 1"),
+        (lambda L: [L[0], L[1].replace(",Postcode", ",PostCode"), *L[2:]], r"line 2: missing column\(s\) Postcode"),
+        (lambda L: [L[0], L[1].replace(",23:30", ""), *L[2:]], r"missing column\(s\) 23:30"),
+        (lambda L: [*L[:3], _edit(L[3], 10, "n/a"), *L[4:]], r"line 4, column '3:00': 'n/a' is not a number"),
+        (lambda L: [*L[:3], _edit(L[3], 10, "-0.1"), *L[4:]], r"line 4, column '3:00'.*non-negative"),
+        (lambda L: [*L[:3], _edit(L[3], 3, "XX"), *L[4:]], r"line 4, column 'Consumption Category'.*'XX'"),
+        (lambda L: [*L[:3], _edit(L[3], 0, "abc"), *L[4:]], r"line 4, column 'Customer'"),
+        (lambda L: [*L[:3], _edit(L[3], 4, "2012-12-31"), *L[4:]], r"line 4, column 'date'"),
+        (lambda L: [*L[:3], ",".join(L[3].split(",")[:-3]), *L[4:]], r"line 4: 51 fields, expected 54"),
+        (lambda L: [*L[:3], L[3] + ",1.0", *L[4:]], r"line 4: 55 fields"),
+        (lambda L: [*L, L[2]], r"duplicate row for customer 1"),
         (lambda L: L[:2] + L[3:], r"customer 1 has no (GC|GG|CL) row"),
-        (lambda L: L[:3] + [_edit(L[3], 1, "9.99")] + L[4:], r"line 4: customer 1 has capacity/postcode"),
+        (lambda L: [*L[:3], _edit(L[3], 1, "9.99"), *L[4:]], r"line 4: customer 1 has capacity/postcode"),
         (lambda L: L[:1], r"no header line"),
         (lambda L: L[:2], r"no data rows"),
     ],
@@ -232,11 +232,23 @@ def test_reader_reads_gzip(tmp_path):
 def test_households_container_refuses_inconsistent_arrays():
     h = _small()
     with pytest.raises(ValueError, match="consumption must have shape"):
-        Households(h.customer, h.postcode, h.capacity_kwp, h.timestamps, h.consumption[:, :-1], h.controlled_load, h.generation)
+        Households(
+            h.customer, h.postcode, h.capacity_kwp, h.timestamps, h.consumption[:, :-1], h.controlled_load, h.generation
+        )
     with pytest.raises(ValueError, match="non-negative"):
-        Households(h.customer, h.postcode, h.capacity_kwp, h.timestamps, -h.consumption, h.controlled_load, h.generation)
+        Households(
+            h.customer, h.postcode, h.capacity_kwp, h.timestamps, -h.consumption, h.controlled_load, h.generation
+        )
     with pytest.raises(ValueError, match="whole days"):
-        Households(h.customer, h.postcode, h.capacity_kwp, h.timestamps[:-1], h.consumption[:, :-1], h.controlled_load[:, :-1], h.generation[:, :-1])
+        Households(
+            h.customer,
+            h.postcode,
+            h.capacity_kwp,
+            h.timestamps[:-1],
+            h.consumption[:, :-1],
+            h.controlled_load[:, :-1],
+            h.generation[:, :-1],
+        )
 
 
 def test_subset_takes_the_first_homes_and_a_window_of_days():
@@ -253,7 +265,7 @@ def test_subset_takes_the_first_homes_and_a_window_of_days():
     [{"n_homes": 6}, {"n_homes": 0}, {"start_date": "2012-12-31"}, {"start_date": "2013-01-05", "n_days": 3}],
 )
 def test_subset_refuses_what_the_data_do_not_hold(kwargs):
-    with pytest.raises(ValueError, match="n_homes|outside the data"):
+    with pytest.raises(ValueError, match=r"n_homes|outside the data"):
         generate_households(5, "2013-01-01", 6, seed=9).subset(**kwargs)
 
 

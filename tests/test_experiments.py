@@ -11,7 +11,9 @@ from vpt.mining import NO_WINNER
 def setup():
     homes = data.generate_households(100, "2013-01-01", 4, seed=3)
     rounds = experiments.month_of_rounds(homes, np.random.default_rng(1), epsilons=(0.1,))
-    runs = experiments.run_elections(rounds, experiments.paper_settings(epsilons=(0.1,)), 3000, np.random.default_rng(2))
+    runs = experiments.run_elections(
+        rounds, experiments.paper_settings(epsilons=(0.1,)), 3000, np.random.default_rng(2)
+    )
     return rounds, runs
 
 
@@ -55,8 +57,15 @@ def test_settings_refuse_bad_sensitivity():
 def test_elections_need_a_round_with_trades():
     zero = data.generate_households(10, "2013-01-01", 1, seed=0)
     # no PV at all: every home only consumes, so nobody sells
-    homes = data.Households(zero.customer, zero.postcode, zero.capacity_kwp, zero.timestamps,
-                            zero.consumption, zero.controlled_load, np.zeros_like(zero.generation))
+    homes = data.Households(
+        zero.customer,
+        zero.postcode,
+        zero.capacity_kwp,
+        zero.timestamps,
+        zero.consumption,
+        zero.controlled_load,
+        np.zeros_like(zero.generation),
+    )
     rounds = experiments.month_of_rounds(homes, np.random.default_rng(0), epsilons=(), vpp_sizes=[5, 5])
     with pytest.raises(ValueError, match="no round had a trade"):
         experiments.run_elections(rounds, experiments.paper_settings(epsilons=())[:1], 10, np.random.default_rng(0))

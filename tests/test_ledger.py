@@ -7,7 +7,17 @@ from hypothesis import strategies as st
 
 from vpt import data, experiments, recovery
 from vpt.coin import CoinError, Wallets
-from vpt.ledger import Block, Chain, Ledger, Registry, Transaction, ValidationError, canonical, make_block, sign_transaction
+from vpt.ledger import (
+    Block,
+    Chain,
+    Ledger,
+    Registry,
+    Transaction,
+    ValidationError,
+    canonical,
+    make_block,
+    sign_transaction,
+)
 
 
 def _seed(i):
@@ -17,10 +27,22 @@ def _seed(i):
 @pytest.fixture(scope="module")
 def net():
     reg = Registry()
-    keys = {n: reg.register(n, role, meter, key_seed=_seed(i))
-            for i, (n, role, meter) in enumerate([("h1", "home", "M1"), ("h2", "home", "M2"), ("h3", "der", "M3"),
-                                                  ("v1", "lvpp", None), ("v2", "lvpp", None), ("r1", "rvpp", None),
-                                                  ("g1", "gud", None), ("b1", "mbb", None)], start=1)}
+    keys = {
+        n: reg.register(n, role, meter, key_seed=_seed(i))
+        for i, (n, role, meter) in enumerate(
+            [
+                ("h1", "home", "M1"),
+                ("h2", "home", "M2"),
+                ("h3", "der", "M3"),
+                ("v1", "lvpp", None),
+                ("v2", "lvpp", None),
+                ("r1", "rvpp", None),
+                ("g1", "gud", None),
+                ("b1", "mbb", None),
+            ],
+            start=1,
+        )
+    }
     return reg, keys
 
 
@@ -72,7 +94,10 @@ def test_reordered_or_dropped_blocks_fail(net, chain):
 def test_forged_signature_fails(net, chain):
     reg, keys = net
     tx = chain.blocks[0].transactions[0]
-    forged = sign_transaction(Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins, tx.slot), {tx.seller: keys["h3"], tx.buyer: keys[tx.buyer]})
+    forged = sign_transaction(
+        Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins, tx.slot),
+        {tx.seller: keys["h3"], tx.buyer: keys[tx.buyer]},
+    )
     block = make_block(0, chain.blocks[0].prev_hash, [forged], chain.blocks[0].miners, chain.blocks[0].rewards)
     with pytest.raises(ValidationError, match="valid signature of its seller"):
         Chain([block]).validate(reg)
@@ -89,11 +114,18 @@ def test_altered_amount_with_rehash_still_fails_on_signatures(net, chain):
 
 @pytest.mark.parametrize(
     ("layer", "node", "action"),
-    [("lvpp", "h1", "append"), ("lvpp", "g1", "read"), ("rvpp", "h1", "read"), ("rvpp", "v1", "append"),
-     ("gud", "v1", "read"), ("gud", "h1", "append"), ("lvpp", "stranger", "read")],
+    [
+        ("lvpp", "h1", "append"),
+        ("lvpp", "g1", "read"),
+        ("rvpp", "h1", "read"),
+        ("rvpp", "v1", "append"),
+        ("gud", "v1", "read"),
+        ("gud", "h1", "append"),
+        ("lvpp", "stranger", "read"),
+    ],
 )
 def test_unauthorised_access_raises_permission_error(net, layer, node, action):
-    reg, keys = net
+    reg, _keys = net
     led = Ledger(layer, reg)
     with pytest.raises(PermissionError):
         if action == "read":
@@ -103,14 +135,16 @@ def test_unauthorised_access_raises_permission_error(net, layer, node, action):
     assert len(led) == 0
 
 
-@pytest.mark.parametrize(("layer", "reader"), [("lvpp", "h1"), ("lvpp", "h3"), ("lvpp", "r1"), ("rvpp", "v1"), ("gud", "r1"), ("gud", "g1")])
+@pytest.mark.parametrize(
+    ("layer", "reader"), [("lvpp", "h1"), ("lvpp", "h3"), ("lvpp", "r1"), ("rvpp", "v1"), ("gud", "r1"), ("gud", "g1")]
+)
 def test_authorised_readers_can_read(net, layer, reader):
     reg, _ = net
     assert len(Ledger(layer, reg).read(reader).blocks) == 0
 
 
 def test_electing_a_miner_without_rights_is_refused(net):
-    reg, keys = net
+    reg, _keys = net
     led = Ledger("lvpp", reg)
     with pytest.raises(PermissionError, match="no mining rights"):
         led.append("v1", [], ["v1", "h2"], [500, 0])
@@ -118,7 +152,7 @@ def test_electing_a_miner_without_rights_is_refused(net):
 
 
 def test_invalid_block_leaves_the_ledger_unchanged(net):
-    reg, keys = net
+    reg, _keys = net
     led = Ledger("lvpp", reg)
     bad = Transaction("h1", "h2", 100, 10, "t", {"h1": "00" * 64, "h2": "00" * 64})
     with pytest.raises(ValidationError):
@@ -140,7 +174,12 @@ def test_one_account_per_smart_meter():
 
 
 def test_malformed_block_bytes_are_refused():
-    for raw in (b"not json", b"[]", b'{"index":0}', b'{"hash":"x","index":-1,"miners":[],"prev_hash":"0","rewards":[],"transactions":[]}'):
+    for raw in (
+        b"not json",
+        b"[]",
+        b'{"index":0}',
+        b'{"hash":"x","index":-1,"miners":[],"prev_hash":"0","rewards":[],"transactions":[]}',
+    ):
         with pytest.raises(ValidationError):
             Block.from_bytes(raw)
 
@@ -165,15 +204,17 @@ def test_trade_moves_every_coin(net):
 
 @pytest.mark.parametrize(
     ("op", "message"),
-    [(lambda w: w.trade("h2", "h1", "v1", 500, 5, 5), "cannot pay"),
-     (lambda w: w.trade("h2", "h1", "v1", -5, 0, 0), "non-negative"),
-     (lambda w: w.trade("h2", "h1", "h3", 50, 5, 5), "not a VPP"),
-     (lambda w: w.trade("h2", "h1", "v1", 10, 6, 6), "fees exceed"),
-     (lambda w: w.transfer("h2", "h1", 10), "cannot be transferred"),
-     (lambda w: w.exchange("h2", "h1", 10, "sell"), "not an authoritative node"),
-     (lambda w: w.exchange("h1", "v1", 10, "sell"), "cannot sell"),
-     (lambda w: w.pay_rewards(["v1"], [1000], 500), "exceed the mining pool"),
-     (lambda w: w.pay_rewards(["h1"], [0], 500), "cannot mine")],
+    [
+        (lambda w: w.trade("h2", "h1", "v1", 500, 5, 5), "cannot pay"),
+        (lambda w: w.trade("h2", "h1", "v1", -5, 0, 0), "non-negative"),
+        (lambda w: w.trade("h2", "h1", "h3", 50, 5, 5), "not a VPP"),
+        (lambda w: w.trade("h2", "h1", "v1", 10, 6, 6), "fees exceed"),
+        (lambda w: w.transfer("h2", "h1", 10), "cannot be transferred"),
+        (lambda w: w.exchange("h2", "h1", 10, "sell"), "not an authoritative node"),
+        (lambda w: w.exchange("h1", "v1", 10, "sell"), "cannot sell"),
+        (lambda w: w.pay_rewards(["v1"], [1000], 500), "exceed the mining pool"),
+        (lambda w: w.pay_rewards(["h1"], [0], 500), "cannot mine"),
+    ],
 )
 def test_forbidden_coin_operations_leave_balances_unchanged(net, op, message):
     w = _wallets(net)

@@ -43,7 +43,9 @@ def test_round_refuses_bad_input():
     with pytest.raises(ValueError, match="unknown pricing"):
         market.trading_round([1.0], [1.0], [5.0], [9.0], [0], SystemState.STABLE, pricing="vcg")
     with pytest.raises(ValueError, match="pass rng"):
-        market.trading_round([1.0], [1.0], [5.0], [9.0], [0], SystemState.STABLE, pricing="ppoem", eps1=1, eps2=1, length=2)
+        market.trading_round(
+            [1.0], [1.0], [5.0], [9.0], [0], SystemState.STABLE, pricing="ppoem", eps1=1, eps2=1, length=2
+        )
 
 
 def test_price_model_refuses_empty_ranges():

@@ -75,8 +75,9 @@ def test_simulated_places_agree_with_exact_probabilities(mechanism, params):
 
 def test_first_place_of_place_probabilities_is_winner_probabilities():
     for mechanism, params in SETTINGS:
-        np.testing.assert_allclose(place_probabilities(ENERGY, mechanism, **params)[0],
-                                   winner_probabilities(ENERGY, mechanism, **params))
+        np.testing.assert_allclose(
+            place_probabilities(ENERGY, mechanism, **params)[0], winner_probabilities(ENERGY, mechanism, **params)
+        )
 
 
 def test_poem_with_few_traders_leaves_places_empty_and_no_trade_elects_nobody():

@@ -28,9 +28,13 @@ def test_notebook_has_no_volatile_metadata(path):
 
 
 def test_execution_timestamps_and_python_version_are_caught():
-    nb = {"metadata": {"kernelspec": {}, "language_info": {"name": "python", "version": "3.11.7"}},
-          "cells": [{"cell_type": "code", "metadata": {"execution": {"iopub.status.busy": "2026"}, "tags": []}},
-                    {"cell_type": "markdown", "metadata": {}}]}
+    nb = {
+        "metadata": {"kernelspec": {}, "language_info": {"name": "python", "version": "3.11.7"}},
+        "cells": [
+            {"cell_type": "code", "metadata": {"execution": {"iopub.status.busy": "2026"}, "tags": []}},
+            {"cell_type": "markdown", "metadata": {}},
+        ],
+    }
     assert volatile_metadata(nb) == ["language_info.version (the Python that ran it)", "cell 0 metadata 'execution'"]
 
 

@@ -48,14 +48,17 @@ def test_repaired_prices_stay_in_the_public_range_and_can_leave_ask_bid():
 
 
 def test_repaired_election_spends_a_third_per_draw():
-    w = privacy.repaired_election(np.array([0.0, 1.0, 2.0, 3.0]), 5, np.random.default_rng(0), eps3=3.0, sensitivity=1.0)
+    w = privacy.repaired_election(
+        np.array([0.0, 1.0, 2.0, 3.0]), 5, np.random.default_rng(0), eps3=3.0, sensitivity=1.0
+    )
     assert w.shape == (5, 3)
 
 
 def test_repaired_prices_refuse_bad_range():
     with pytest.raises(ValueError, match="price_range"):
-        privacy.repaired_ppoem_prices([1.0], [0.5], eps1=1, eps2=1, length=2, rng=np.random.default_rng(0),
-                                      price_range=(5.0, 5.0))
+        privacy.repaired_ppoem_prices(
+            [1.0], [0.5], eps1=1, eps2=1, length=2, rng=np.random.default_rng(0), price_range=(5.0, 5.0)
+        )
 
 
 def test_randomized_response_keeps_the_bit_with_the_right_probability():

@@ -1,8 +1,12 @@
 """Markdown tables and verdicts used by every chapter."""
 
-import pytest
+import math
 
-from vpt.report import markdown_table, verdict_table
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vpt.report import markdown_table, rounded, verdict_table
 
 
 def test_verdict_table_bolds_the_verdict():
@@ -29,24 +33,30 @@ def test_collect_verdicts_reads_the_first_verdict_table_of_each_notebook(tmp_pat
     from vpt.report import collect_verdicts
 
     table = verdict_table([("a | b", "found", "differs"), ("c", "ok", "reproduced")])
-    nb = {"cells": [{"cell_type": "markdown", "source": ["# Chapter one\n", "text"]},
-                    {"cell_type": "code", "source": [], "outputs": [{"data": {"text/markdown": table}}]},
-                    {"cell_type": "code", "source": [], "outputs": [{"data": {"text/markdown": verdict_table([("x", "y", "differs")])}}]}]}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Chapter one\n", "text"]},
+            {"cell_type": "code", "source": [], "outputs": [{"data": {"text/markdown": table}}]},
+            {
+                "cell_type": "code",
+                "source": [],
+                "outputs": [{"data": {"text/markdown": verdict_table([("x", "y", "differs")])}}],
+            },
+        ]
+    }
     path = tmp_path / "one.ipynb"
     path.write_text(json.dumps(nb))
-    assert collect_verdicts([path]) == [("Chapter one", "a | b", "found", "differs"), ("Chapter one", "c", "ok", "reproduced")]
+    assert collect_verdicts([path]) == [
+        ("Chapter one", "a | b", "found", "differs"),
+        ("Chapter one", "c", "ok", "reproduced"),
+    ]
 
 
-import math
-
-from hypothesis import given
-from hypothesis import strategies as st
-
-from vpt.report import rounded
-
-
-@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda x: abs(x) > 1e-12),
-       st.integers(min_value=1, max_value=10), st.integers(min_value=-64, max_value=64))
+@given(
+    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda x: abs(x) > 1e-12),
+    st.integers(min_value=1, max_value=10),
+    st.integers(min_value=-64, max_value=64),
+)
 def test_rounded_does_not_depend_on_the_last_bits(x, digits, ulps):
     """A value and a neighbour a few ulps away store the same digits, or the helper refuses both."""
     y = x

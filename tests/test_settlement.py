@@ -40,8 +40,13 @@ def test_money_is_conserved_in_every_trade(state):
 prices = st.floats(0.0, 100.0, allow_nan=False)
 
 
-@given(st.lists(st.tuples(prices, prices), min_size=1, max_size=8), st.sampled_from([1e-3, 0.1, 1.0, 50.0]),
-       st.sampled_from(["bid", "midpoint"]), st.sampled_from(["truncate", "clip"]), st.integers(0, 2**31))
+@given(
+    st.lists(st.tuples(prices, prices), min_size=1, max_size=8),
+    st.sampled_from([1e-3, 0.1, 1.0, 50.0]),
+    st.sampled_from(["bid", "midpoint"]),
+    st.sampled_from(["truncate", "clip"]),
+    st.integers(0, 2**31),
+)
 def test_ppoem_price_stays_between_ask_and_bid(pairs, eps, centre, keep, seed):
     ask = np.array([min(p) for p in pairs])
     bid = np.array([max(p) for p in pairs])
@@ -107,7 +112,9 @@ def test_ppoem_refuses_mismatched_or_crossed_prices():
 def test_empty_round_settles_to_nothing():
     empty = match([], [])
     assert settle_poem(empty, SystemState.STABLE).mining_sum == 0.0
-    assert settle_ppoem(empty, SystemState.STABLE, rng=np.random.default_rng(0), eps1=1, eps2=1, length=3).price.size == 0
+    assert (
+        settle_ppoem(empty, SystemState.STABLE, rng=np.random.default_rng(0), eps1=1, eps2=1, length=3).price.size == 0
+    )
 
 
 def test_unknown_price_rule_is_refused():

@@ -7,8 +7,8 @@ import pytest
 
 from vpt import simulate, theory
 
-
 # ---------------------------------------------------------------- Theorem 6
+
 
 def test_market_race_hand_values():
     assert theory.market_race_exact(2, 1) == Fraction(1, 3)
@@ -47,6 +47,7 @@ def test_market_race_refuses_negative_energy():
 
 
 # ---------------------------------------------------------------- Theorem 7
+
 
 def test_steady_share_and_transient():
     assert theory.steady_share(0.2, 0.6) == pytest.approx(0.75)
@@ -93,7 +94,10 @@ def test_simulated_visits_agree_with_mean_sojourn():
 
 
 def test_run_lengths_drop_runs_cut_by_the_ends():
-    assert simulate.run_lengths([True, True, False, True, False, False, True, True, True, False, True]).tolist() == [1, 3]
+    assert simulate.run_lengths([True, True, False, True, False, False, True, True, True, False, True]).tolist() == [
+        1,
+        3,
+    ]
 
 
 def test_bad_chains_are_refused():
@@ -108,6 +112,7 @@ def test_bad_chains_are_refused():
 
 
 # ---------------------------------------------------------------- Theorem 9
+
 
 def test_leader_profit_hand_values_and_rho_one_limit():
     # rho = 1/2, T_L = 1: throughput = lambda * (1 - 1/2) / (1 - 1/4) = 2/3 lambda
@@ -128,8 +133,12 @@ def test_queue_simulation_within_four_standard_errors():
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [((-1.0, 2.0, 3), "arrival rate"), ((1.0, 0.0, 3), "service rate"), ((1.0, 2.0, 0), "capacity"),
-     ((1.0, 2.0, 1.5), "capacity")],
+    [
+        ((-1.0, 2.0, 3), "arrival rate"),
+        ((1.0, 0.0, 3), "service rate"),
+        ((1.0, 2.0, 0), "capacity"),
+        ((1.0, 2.0, 1.5), "capacity"),
+    ],
 )
 def test_bad_queue_parameters_are_refused(args, message):
     with pytest.raises(ValueError, match=message):

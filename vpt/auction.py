@@ -32,7 +32,8 @@ class Trades:
         return int(self.buyer.shape[0])
 
     @classmethod
-    def from_indices(cls, buyer, seller, bids: NDArray, asks: NDArray) -> "Trades":
+    def from_indices(cls, buyer, seller, bids: NDArray, asks: NDArray) -> Trades:
+        """The trades pairing ``buyer[k]`` with ``seller[k]``, with their bids and asks."""
         buyer = np.asarray(buyer, dtype=np.int64)
         seller = np.asarray(seller, dtype=np.int64)
         return cls(buyer, seller, bids[buyer], asks[seller])

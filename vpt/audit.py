@@ -118,8 +118,10 @@ def _pilot_hits(candidates: list[_Event], sp: NDArray, sq: NDArray, discrete: bo
     by one; the counts equal :meth:`_Event.hits` on the unsorted scores.
     """
     if discrete:
-        return (np.array([ev.hits(sp) for ev in candidates], dtype=np.int64),
-                np.array([ev.hits(sq) for ev in candidates], dtype=np.int64))
+        return (
+            np.array([ev.hits(sp) for ev in candidates], dtype=np.int64),
+            np.array([ev.hits(sq) for ev in candidates], dtype=np.int64),
+        )
     kinds = np.array([ev.kind for ev in candidates])
     values = np.array([ev.value for ev in candidates], dtype=float)
     out = []
@@ -139,7 +141,9 @@ def _pilot_hits(candidates: list[_Event], sp: NDArray, sq: NDArray, discrete: bo
 def _as_outputs(x: NDArray, size: int) -> NDArray:
     x = np.asarray(x)
     if x.ndim == 0 or x.shape[0] != size or x.ndim > 2:
-        raise ValueError(f"the sampler must return an array of {size} outputs (shape ({size},) or ({size}, d)), got shape {x.shape}")
+        raise ValueError(
+            f"the sampler must return an array of {size} outputs (shape ({size},) or ({size}, d)), got shape {x.shape}"
+        )
     return x
 
 
@@ -274,8 +278,13 @@ def epsilon_lower_bound(
         sp, sq = to_score(data, pilot_p), to_score(data, pilot_q)
         pooled = np.concatenate([sp, sq])
         finite = pooled[np.isfinite(pooled)]
-        qs = np.concatenate([[0.0, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3], np.linspace(0.01, 0.99, 99),
-                             [0.995, 0.998, 0.999, 0.9995, 0.9999, 1.0]])
+        qs = np.concatenate(
+            [
+                [0.0, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3],
+                np.linspace(0.01, 0.99, 99),
+                [0.995, 0.998, 0.999, 0.9995, 0.9999, 1.0],
+            ]
+        )
         thresholds = np.unique(np.quantile(finite, qs)) if finite.size else np.array([])
         values, counts = np.unique(pooled, return_counts=True)
         atoms = values[counts >= 5]
@@ -295,8 +304,8 @@ def epsilon_lower_bound(
 
     # The bound each (event, direction) predicts for n fresh samples, all at once.
     a, b = _pilot_hits(candidates, sp, sq, discrete)
-    num = np.array([x if ev.forward else y for ev, x, y in zip(candidates, a, b)], dtype=float)
-    den = np.array([y if ev.forward else x for ev, x, y in zip(candidates, a, b)], dtype=float)
+    num = np.array([x if ev.forward else y for ev, x, y in zip(candidates, a, b, strict=True)], dtype=float)
+    den = np.array([y if ev.forward else x for ev, x, y in zip(candidates, a, b, strict=True)], dtype=float)
     lo = clopper_pearson((num + 0.5) / (n_pilot + 1) * n, n, level, "lower")
     hi = clopper_pearson((den + 0.5) / (n_pilot + 1) * n, n, level, "upper")
     with np.errstate(divide="ignore"):
@@ -330,22 +339,24 @@ def epsilon_lower_bound(
             hits_q[i] += ev.hits(xq)
         done += size
 
-    best = None
+    best: tuple[float, _Event, tuple[int, int], float, float] | None = None
     for i, ev in enumerate(chosen):
         num, den = (hits_p[i], hits_q[i]) if ev.forward else (hits_q[i], hits_p[i])
-        lo = float(clopper_pearson(num, n, level, "lower"))
-        hi = float(clopper_pearson(den, n, level, "upper"))
-        eps = math.log(lo / hi) if lo > 0 else 0.0
+        p_lo = float(clopper_pearson(num, n, level, "lower"))
+        q_hi = float(clopper_pearson(den, n, level, "upper"))
+        eps = math.log(p_lo / q_hi) if p_lo > 0 else 0.0
         if best is None or eps > best[0]:
-            best = (eps, ev, (int(num), int(den)), lo, hi)
-    eps, ev, cnt, lo, hi = best
+            best = (eps, ev, (int(num), int(den)), p_lo, q_hi)
+    if best is None:
+        raise ValueError("no event to confirm: the pilot outputs gave no finite score to form an event from")
+    eps, ev, cnt, p_lo, q_hi = best
     return AuditResult(
         epsilon_lower=max(0.0, eps),
         event=ev.describe(what),
         direction="data / neighbour" if ev.forward else "neighbour / data",
         counts=cnt,
-        p_lower=lo,
-        q_upper=hi,
+        p_lower=p_lo,
+        q_upper=q_hi,
         n=n,
         n_pilot=n_pilot,
         n_events=len(chosen),

@@ -50,8 +50,10 @@ class Wallets:
         return node_id
 
     def trade(self, buyer: str, seller: str, vpp: str, price: int, transaction_fee: int, mining_fee: int) -> None:
-        """Settle one energy trade: the buyer pays ``price``; the seller gets the price less both fees;
-        the trading VPP the transaction fee; the mining pool the mining fee (Algorithm 2 lines 16-23).
+        """Settle one energy trade (Algorithm 2 lines 16-23).
+
+        The buyer pays ``price``; the seller gets the price less both fees; the
+        trading VPP the transaction fee; the mining pool the mining fee.
 
         Raises
         ------
@@ -77,8 +79,10 @@ class Wallets:
         self._add(POOL, mining_fee)
 
     def pay_rewards(self, winners: list[str], fee_shares: list[int], mining_reward: int) -> int:
-        """Pay the miners: the leader gets ``mining_reward`` (newly minted) plus its fee share; the
-        others their fee shares, all taken from the pool. Returns what stays in the pool unpaid.
+        """Pay the miners; what stays in the pool unpaid is returned.
+
+        The leader gets ``mining_reward`` (newly minted) plus its fee share; the
+        others their fee shares, all taken from the pool.
 
         Raises
         ------
@@ -89,13 +93,13 @@ class Wallets:
         if len(winners) != len(fee_shares) or not winners:
             raise CoinError("one fee share per winner, and at least a leader")
         self._amount(mining_reward, "mining_reward")
-        for w, s in zip(winners, fee_shares):
+        for w, s in zip(winners, fee_shares, strict=True):
             self._amount(s, "fee share")
             if self.registry.node(w).role not in AUTHORITY_ROLES:
                 raise CoinError(f"{w!r} cannot mine")
         if sum(fee_shares) > self.held(POOL):
             raise CoinError(f"the shares ({sum(fee_shares)}) exceed the mining pool ({self.held(POOL)})")
-        for w, s in zip(winners, fee_shares):
+        for w, s in zip(winners, fee_shares, strict=True):
             self._add(w, s)
             self._add(POOL, -(s))
         self._add(winners[0], mining_reward)
@@ -128,7 +132,10 @@ class Wallets:
 
     def transfer(self, sender: str, receiver: str, coins: int) -> None:
         """Refused always: participants cannot trade coins with each other (Sec. III-D-3)."""
-        raise CoinError("VPP coins cannot be transferred between participants; they are earned by selling energy and spent by buying it")
+        raise CoinError(
+            "VPP coins cannot be transferred between participants; "
+            "they are earned by selling energy and spent by buying it"
+        )
 
     def total(self) -> int:
         """Coins held in all wallets and the pool."""
@@ -139,4 +146,6 @@ class Wallets:
         if any(v < 0 for v in self.balance.values()):
             raise CoinError("a balance is negative")
         if self.total() != self.minted + self.bought - self.sold:
-            raise CoinError(f"coins held {self.total()} != minted {self.minted} + bought {self.bought} - sold {self.sold}")
+            raise CoinError(
+                f"coins held {self.total()} != minted {self.minted} + bought {self.bought} - sold {self.sold}"
+            )

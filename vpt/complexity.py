@@ -22,6 +22,7 @@ class Counts:
 
     @property
     def total(self) -> int:
+        """All operations counted, of every kind."""
         return int(sum(self.counts.values()))
 
     def __getitem__(self, key: str) -> int:

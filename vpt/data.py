@@ -16,7 +16,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,11 +24,11 @@ from scipy import special
 
 __all__ = [
     "AUSGRID_SUMMARY",
-    "load_households",
     "HALF_HOURS",
     "Households",
     "annual_summary",
     "generate_households",
+    "load_households",
     "read_ausgrid",
     "write_ausgrid",
 ]
@@ -151,13 +151,11 @@ class Households:
         if not 1 <= n_homes <= self.n_homes:
             raise ValueError(f"n_homes must be in 1..{self.n_homes}, got {n_homes}")
         first = self.days()[0]
-        start = first if start_date is None else np.datetime64(start_date, "D")
+        start = first if start_date is None else np.datetime64(start_date, "D")  # type: ignore[call-overload]
         offset = int((start - first).astype(int))
         n_days = self.n_days - offset if n_days is None else int(n_days)
         if offset < 0 or n_days < 1 or offset + n_days > self.n_days:
-            raise ValueError(
-                f"days {start} + {n_days} are outside the data ({first} + {self.n_days} days)"
-            )
+            raise ValueError(f"days {start} + {n_days} are outside the data ({first} + {self.n_days} days)")
         cols = slice(offset * HALF_HOURS, (offset + n_days) * HALF_HOURS)
         return Households(
             customer=self.customer[:n_homes],
@@ -205,9 +203,7 @@ def _clear_sky(doy: NDArray[np.float64]) -> NDArray[np.float64]:
     eot = 9.87 * np.sin(2 * b) - 7.53 * np.cos(b) - 1.5 * np.sin(b)  # minutes
     solar_time = minutes / 60 + (4 * (_LONGITUDE_DEG - 150.0) + eot) / 60
     hour_angle = np.radians(15.0 * (solar_time - 12.0))
-    sin_elev = np.sin(_LATITUDE) * np.sin(decl) + np.cos(_LATITUDE) * np.cos(decl) * np.cos(
-        hour_angle
-    )
+    sin_elev = np.sin(_LATITUDE) * np.sin(decl) + np.cos(_LATITUDE) * np.cos(decl) * np.cos(hour_angle)
     # Southern hemisphere, panel facing the equator: effective latitude phi + tilt.
     eff = _LATITUDE + _PANEL_TILT
     cos_inc = np.sin(eff) * np.sin(decl) + np.cos(eff) * np.cos(decl) * np.cos(hour_angle)
@@ -332,24 +328,20 @@ def generate_households(
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     try:
-        start = np.datetime64(start_date, "D")
+        start = np.datetime64(start_date, "D")  # type: ignore[call-overload]
     except ValueError as exc:
         raise ValueError(f"start_date {start_date!r} is not a date") from exc
     n_homes, n_days, seed = int(n_homes), int(n_days), int(seed)
 
     # ---- homes: depend on (seed, n_homes) only
     rng = np.random.default_rng([seed, 0])
-    capacity = np.round(
-        _lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["PV system size (kWp)"]), 2
-    )
+    capacity = np.round(_lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["PV system size (kWp)"]), 2)
     annual_use = _lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["annual consumption (kWh)"])
     gen_mean, gen_median = AUSGRID_SUMMARY["annual gross generation (kWh)"]
     cap_mean, cap_median = AUSGRID_SUMMARY["PV system size (kWp)"]
     # Yield law chosen so that capacity x yield has the published generation
     # mean and median (capacity and yield independent and lognormal).
-    yield_kwh_per_kwp = _lognormal_stratified(
-        rng, n_homes, gen_mean / cap_mean, gen_median / cap_median
-    )
+    yield_kwh_per_kwp = _lognormal_stratified(rng, n_homes, gen_mean / cap_mean, gen_median / cap_median)
     has_cl = np.zeros(n_homes, dtype=bool)
     has_cl[rng.permutation(n_homes)[: round(_CONTROLLED_LOAD_SHARE * n_homes)]] = True
     cl_share = np.where(has_cl, rng.uniform(0.15, 0.35, n_homes), 0.0)
@@ -389,8 +381,8 @@ def generate_households(
     for i, day in enumerate(dates):
         day_rng = np.random.default_rng([seed, 1, int(day.astype(int))])
         temp = _mean_temperature(doy[i]) + _TEMP_SD * day_rng.standard_normal()
-        heating = max(0.0, _HEAT_BELOW - temp)
-        cooling = max(0.0, temp - _COOL_ABOVE)
+        heating = max(0.0, float(_HEAT_BELOW - temp))
+        cooling = max(0.0, float(temp - _COOL_ABOVE))
         day_noise = day_rng.lognormal(-0.5 * 0.15**2, 0.15, n_homes)
         slot_noise = day_rng.lognormal(-0.5 * 0.3**2, 0.3, (n_homes, HALF_HOURS))
         use = (
@@ -466,12 +458,27 @@ _ID_COLUMNS = ["Customer", "Generator Capacity", "Postcode", "Consumption Catego
 _CATEGORIES = ("GC", "CL", "GG")
 
 
-def _open_text(path: Path, mode: str) -> TextIO:
+class _ClosingTextWrapper(io.TextIOWrapper):
+    """A UTF-8 text stream over a gzip stream that also closes the file under it (GzipFile does not)."""
+
+    def __init__(self, raw: gzip.GzipFile, file: IO[bytes]) -> None:
+        super().__init__(raw, encoding="utf-8", newline="")
+        self._file = file
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._file.close()
+
+
+def _open_text(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
         if "w" in mode:
             # mtime=0 keeps the compressed bytes reproducible.
-            raw = gzip.GzipFile(filename="", mode="wb", fileobj=open(path, "wb"), mtime=0)
-            return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            file = open(path, "wb")  # closed by _ClosingTextWrapper
+            raw = gzip.GzipFile(filename="", mode="wb", fileobj=file, mtime=0)
+            return _ClosingTextWrapper(raw, file)
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
     return open(path, mode, encoding="utf-8", newline="")
 
@@ -491,7 +498,7 @@ def write_ausgrid(households: Households, path: str | Path, title: str | None = 
     title = title or "Synthetic solar home half-hour data (vpt.data.generate_households; not Ausgrid data)"
     days = households.days().astype(object)
     general = households.general_consumption
-    has_cl = (households.controlled_load > 0).any(axis=1)
+    has_cl: NDArray[np.bool_] = np.any(households.controlled_load > 0, axis=1)
     with _open_text(path, "w") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([title])
@@ -584,14 +591,12 @@ def read_ausgrid(path: str | Path) -> Households:
             if len(row) > expected_width:
                 raise ValueError(f"{where}, line {line_no}: {len(row)} fields, expected {expected_width}")
 
-            def field(name: str, convert, what: str):
+            def field(name: str, convert, what: str, row=row, line_no=line_no):
                 text = row[col[name]].strip()
                 try:
                     return convert(text)
                 except (ValueError, TypeError):
-                    raise ValueError(
-                        f"{where}, line {line_no}, column {name!r}: {text!r} is not {what}"
-                    ) from None
+                    raise ValueError(f"{where}, line {line_no}, column {name!r}: {text!r} is not {what}") from None
 
             customer = field("Customer", int, "an integer customer id")
             capacity = field("Generator Capacity", float, "a capacity in kWp")
@@ -604,14 +609,12 @@ def read_ausgrid(path: str | Path) -> Households:
                 )
             date = field("date", lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date(), "a d/mm/yyyy date")
             values = np.empty(HALF_HOURS)
-            for k, (name, idx) in enumerate(zip(_TIME_COLUMNS, time_idx)):
+            for k, (name, idx) in enumerate(zip(_TIME_COLUMNS, time_idx, strict=True)):
                 text = row[idx].strip()
                 try:
                     v = float(text)
                 except ValueError:
-                    raise ValueError(
-                        f"{where}, line {line_no}, column {name!r}: {text!r} is not a number"
-                    ) from None
+                    raise ValueError(f"{where}, line {line_no}, column {name!r}: {text!r} is not a number") from None
                 if not math.isfinite(v) or v < 0:
                     raise ValueError(
                         f"{where}, line {line_no}, column {name!r}: {text!r} is not a finite, non-negative kWh value"
@@ -645,10 +648,10 @@ def read_ausgrid(path: str | Path) -> Households:
         needed = ("GC", "GG", "CL") if cl_days else ("GC", "GG")
         for d_i, d in enumerate(dates):
             for cat in needed:
-                values = rows.get((c, d, cat))
-                if values is None:
+                row_values = rows.get((c, d, cat))
+                if row_values is None:
                     raise ValueError(f"{where}: customer {c} has no {cat} row for {d:%d/%m/%Y}")
-                arrays[cat][h, d_i * HALF_HOURS : (d_i + 1) * HALF_HOURS] = values
+                arrays[cat][h, d_i * HALF_HOURS : (d_i + 1) * HALF_HOURS] = row_values
     start = np.datetime64(dates[0], "m")
     timestamps = start + np.arange(n_days * HALF_HOURS) * np.timedelta64(30, "m")
     consumption = np.round((arrays["GC"] + arrays["CL"]) * 1000.0) / 1000.0
@@ -666,7 +669,7 @@ def read_ausgrid(path: str | Path) -> Households:
 # --------------------------------------------------------------------------- the shipped file
 
 #: Arguments of the data set shipped in ``data/`` (January 2013, Sydney summer).
-SHIPPED = {"n_homes": 100, "start_date": "2013-01-01", "n_days": 31, "seed": 20130101}
+SHIPPED: dict[str, Any] = {"n_homes": 100, "start_date": "2013-01-01", "n_days": 31, "seed": 20130101}
 #: File name of the shipped data set, relative to the repository's ``data/`` folder.
 SHIPPED_FILE = "households-2013-01.csv.gz"
 

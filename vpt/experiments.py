@@ -15,18 +15,18 @@ from vpt.state import limits_from_quantiles
 
 __all__ = [
     "PAPER_EPSILONS",
-    "ElectionRun",
-    "MiningSetting",
     "TABLE_I_THRESHOLDS",
     "DayChain",
+    "ElectionRun",
+    "MiningSetting",
     "accumulate",
     "build_day_chain",
-    "estimate_transitions",
-    "share_states",
     "coin_flows",
+    "estimate_transitions",
     "month_of_rounds",
     "paper_settings",
     "run_elections",
+    "share_states",
 ]
 
 #: Privacy budgets of the paper's evaluation (Fig. 5-7).
@@ -58,8 +58,10 @@ def paper_settings(sensitivity: float = 1.0, epsilons=PAPER_EPSILONS) -> list[Mi
     """
     positive(sensitivity, "sensitivity")
     out = [MiningSetting("PoEM", "poem", {}, "poem")]
-    out += [MiningSetting(f"PPoEM eps={e:g}", "ppoem", {"eps3": e, "sensitivity": sensitivity}, f"ppoem eps={e:g}")
-            for e in epsilons]
+    out += [
+        MiningSetting(f"PPoEM eps={e:g}", "ppoem", {"eps3": e, "sensitivity": sensitivity}, f"ppoem eps={e:g}")
+        for e in epsilons
+    ]
     out += [MiningSetting("PoA", "poa", {}, "poem"), MiningSetting("PoE", "poe", {}, "poem")]
     return out
 
@@ -87,8 +89,14 @@ def month_of_rounds(
     out = {"poem": run_rounds(homes, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes)}
     for e in epsilons:
         out[f"ppoem eps={e:g}"] = run_rounds(
-            homes, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes,
-            pricing="ppoem", eps1=e, eps2=e, length=length,
+            homes,
+            limits,
+            np.random.default_rng(market_seed),
+            vpp_sizes=vpp_sizes,
+            pricing="ppoem",
+            eps1=e,
+            eps2=e,
+            length=length,
         )
     return out
 
@@ -144,7 +152,7 @@ def run_elections(
     out = {}
     for s in settings:
         r = rounds[s.pricing]
-        energy = (r.vpp_imbalance if s.mechanism == "poe" else r.vpp_energy)
+        energy = r.vpp_imbalance if s.mechanism == "poe" else r.vpp_energy
         winners = elect(energy[idx], s.mechanism, n, rng, **s.params)
         p = place_probabilities(energy[uniq], s.mechanism, **s.params)  # (u, 3, V)
         expected = (p * reps[:, None, None]).sum(axis=0)
@@ -246,25 +254,26 @@ def build_day_chain(homes: Households, day: str, rng: np.random.Generator, *, mi
 
     Each home is a registered node with its smart-meter id; each of the ten
     VPPs an LVPP. Keys are derived from ``rng`` so that the chain is
-    reproducible (a demonstration, not a key-management practice). Per round: the auction's unit slots are merged into one
-    transaction per (seller, buyer) pair (energy in Wh, coins = price in
-    whole cents, rounded), signed by both; buyers first buy the coins they
-    need from their VPP (an authoritative node); trades are settled in VPP
-    coin at the round's fee rate; the PoEM election picks three LVPPs; the
+    reproducible (a demonstration, not a key-management practice). Per
+    round: the auction's unit slots are merged into one transaction per
+    (seller, buyer) pair (energy in Wh, coins = price in whole cents,
+    rounded), signed by both; buyers first buy the coins they need from
+    their VPP (an authoritative node); trades are settled in VPP coin at the
+    round's fee rate; the PoEM election picks three LVPPs; the
     leader appends the block; the rewards (MR plus 70/20/10 % of the mining
     fees, rounded down) are paid.
     """
     from vpt.coin import Wallets
     from vpt.ledger import Ledger, Registry, Transaction, sign_transaction
     from vpt.market import PriceModel, assign_vpps, household_prices, trading_round
-    from vpt.state import classify_demand, SystemState
     from vpt.mining import elect
+    from vpt.state import SystemState, classify_demand
 
     one = homes.subset(start_date=day, n_days=1)
     registry = Registry()
     keys = {}
     home_ids = [f"home-{c:03d}" for c in one.customer]
-    for hid, c in zip(home_ids, one.customer):
+    for hid, c in zip(home_ids, one.customer, strict=True):
         keys[hid] = registry.register(hid, "home", meter_id=f"NMI-{c:05d}", key_seed=rng.bytes(32))
     vpp_ids = [f"lvpp-{v + 1:02d}" for v in range(len(PAPER_VPP_SIZES))]
     for vid in vpp_ids:
@@ -286,17 +295,18 @@ def build_day_chain(homes: Households, day: str, rng: np.random.Generator, *, mi
         seller_home = res.seller_home[res.trades.seller]
         buyer_home = res.buyer_home[res.trades.buyer]
         pairs: dict[tuple[int, int], list[float]] = {}
-        for s_h, b_h, price in zip(seller_home, buyer_home, res.settlement.price):
+        for s_h, b_h, price in zip(seller_home, buyer_home, res.settlement.price, strict=True):
             pairs.setdefault((int(s_h), int(b_h)), []).append(float(price))
         slot = str(one.timestamps[2 * r])
         rate = SystemState(int(states[r])).fee_rate
         txs = []
         for (s_h, b_h), prices in sorted(pairs.items()):
-            coins = int(round(sum(prices)))
+            coins = round(sum(prices))
             fee = int(coins * rate)
             seller, buyer = home_ids[s_h], home_ids[b_h]
-            tx = sign_transaction(Transaction(seller, buyer, 100 * len(prices), coins, slot),
-                                  {seller: keys[seller], buyer: keys[buyer]})
+            tx = sign_transaction(
+                Transaction(seller, buyer, 100 * len(prices), coins, slot), {seller: keys[seller], buyer: keys[buyer]}
+            )
             wallets.exchange(buyer, vpp_ids[vpp_of[b_h]], max(0, coins - wallets.held(buyer)), "buy")
             wallets.trade(buyer, seller, vpp_ids[vpp_of[s_h]], coins, fee, fee)
             txs.append(tx)

@@ -131,7 +131,9 @@ class Registry:
         if role in ("home", "der") and not meter_id:
             raise ValueError(f"a {role} needs a smart-meter id to join")
         if meter_id is not None and meter_id in self._meters:
-            raise ValueError(f"smart meter {meter_id!r} already has an account ({self._meters[meter_id]!r}): one account per meter")
+            raise ValueError(
+                f"smart meter {meter_id!r} already has an account ({self._meters[meter_id]!r}): one account per meter"
+            )
         if key_seed is not None and (not isinstance(key_seed, bytes) or len(key_seed) != 32):
             raise ValueError("key_seed must be 32 bytes")
         key = Ed25519PrivateKey.generate() if key_seed is None else Ed25519PrivateKey.from_private_bytes(key_seed)
@@ -169,7 +171,6 @@ class Registry:
             return False
         return _verify_ed25519(public_key, bytes(signature), bytes(message))
 
-
     def __contains__(self, node_id: str) -> bool:
         return node_id in self._nodes
 
@@ -187,13 +188,21 @@ class Transaction:
 
     def body(self) -> dict[str, Any]:
         """The signed fields."""
-        return {"seller": self.seller, "buyer": self.buyer, "energy_wh": self.energy_wh, "coins": self.coins, "slot": self.slot}
+        return {
+            "seller": self.seller,
+            "buyer": self.buyer,
+            "energy_wh": self.energy_wh,
+            "coins": self.coins,
+            "slot": self.slot,
+        }
 
     def to_obj(self) -> dict[str, Any]:
+        """The transaction as a JSON-ready dict (signed fields and signatures)."""
         return {**self.body(), "signatures": dict(self.signatures)}
 
     @classmethod
-    def from_obj(cls, obj: Any) -> "Transaction":
+    def from_obj(cls, obj: Any) -> Transaction:
+        """Parse a transaction from its JSON dict; :class:`ValidationError` on any malformed field."""
         if not isinstance(obj, dict) or set(obj) != {"seller", "buyer", "energy_wh", "coins", "slot", "signatures"}:
             raise ValidationError(f"malformed transaction {obj!r}")
         sigs = obj["signatures"]
@@ -266,6 +275,7 @@ class Block:
         }
 
     def compute_hash(self) -> str:
+        """SHA-256 of the block's canonical encoding without its hash, as 64 hex digits."""
         return _sha256(canonical(self.content()))
 
     def to_bytes(self) -> bytes:
@@ -273,7 +283,7 @@ class Block:
         return canonical({**self.content(), "hash": self.hash})
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Block":
+    def from_bytes(cls, data: bytes) -> Block:
         """Parse a canonical encoding strictly: anything that does not re-encode to the same bytes is refused.
 
         Raises
@@ -286,8 +296,14 @@ class Block:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValidationError(f"not a block encoding: {exc}") from None
         if not isinstance(obj, dict) or set(obj) != {"index", "prev_hash", "transactions", "miners", "rewards", "hash"}:
-            raise ValidationError("a block has exactly the fields index, prev_hash, transactions, miners, rewards, hash")
-        if not isinstance(obj["transactions"], list) or not isinstance(obj["miners"], list) or not isinstance(obj["rewards"], list):
+            raise ValidationError(
+                "a block has exactly the fields index, prev_hash, transactions, miners, rewards, hash"
+            )
+        if (
+            not isinstance(obj["transactions"], list)
+            or not isinstance(obj["miners"], list)
+            or not isinstance(obj["rewards"], list)
+        ):
             raise ValidationError("transactions, miners and rewards must be lists")
         block = cls(
             _require_int(obj["index"], "index"),
@@ -319,6 +335,7 @@ class Chain:
 
     @property
     def head_hash(self) -> str:
+        """The hash of the last block (the genesis value for an empty chain)."""
         return self.blocks[-1].hash if self.blocks else GENESIS_PREV
 
     def validate(self, registry: Registry, miner_roles: frozenset[str] | None = None, *, start: int = 0) -> None:
@@ -360,7 +377,8 @@ class Chain:
         return b"\n".join(b.to_bytes() for b in self.blocks)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Chain":
+    def from_bytes(cls, data: bytes) -> Chain:
+        """Parse a chain from its canonical bytes; :class:`ValidationError` if they are malformed."""
         return cls(Block.from_bytes(line) for line in data.split(b"\n")) if data else cls()
 
 

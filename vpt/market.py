@@ -9,20 +9,20 @@ from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import count, positive
 from vpt.auction import Trades, match
-from vpt.data import HALF_HOURS, Households
+from vpt.data import Households
 from vpt.settlement import Settlement, settle, settle_poem, settle_ppoem
 from vpt.state import StateLimits, SystemState, classify_demand
 
 __all__ = [
     "PAPER_VPP_SIZES",
+    "MonthRounds",
     "PriceModel",
     "Round",
     "assign_vpps",
     "auction_welfare",
-    "MonthRounds",
     "hourly_energy",
-    "run_rounds",
     "household_prices",
+    "run_rounds",
     "trading_round",
 ]
 
@@ -40,7 +40,7 @@ def assign_vpps(sizes: ArrayLike, n_homes: int) -> NDArray[np.int64]:
     """
     s = np.asarray(sizes)
     if s.ndim != 1 or s.size == 0 or (s < 1).any() or not np.issubdtype(s.dtype, np.integer):
-        raise ValueError(f"VPP sizes must be positive integers, got {sizes}")
+        raise ValueError(f"VPP sizes must be positive integers, got {sizes!r}")
     if s.sum() != n_homes:
         raise ValueError(f"VPP sizes add up to {s.sum()}, not to the {n_homes} homes")
     return np.repeat(np.arange(s.size), s)
@@ -74,7 +74,9 @@ class PriceModel:
             raise ValueError(f"jitter must be in [0, 1), got {self.jitter}")
 
 
-def household_prices(n_homes: int, rng: np.random.Generator, model: PriceModel = PriceModel()) -> tuple[NDArray, NDArray]:
+def household_prices(
+    n_homes: int, rng: np.random.Generator, model: PriceModel = PriceModel()
+) -> tuple[NDArray, NDArray]:
     """Each home's base ask and base bid in c/kWh (uniform in the model's ranges)."""
     n = count(n_homes, "n_homes")
     return rng.uniform(model.ask_low, model.ask_high, n), rng.uniform(model.bid_low, model.bid_high, n)
@@ -174,7 +176,7 @@ def trading_round(
         raise ValueError(f"unknown pricing {pricing!r}; expected 'poem' or 'ppoem'")
     n_vpps = int(vpp.max()) + 1 if vpp.size else 0
     sold_by = vpp[seller_home[trades.seller]]
-    vpp_energy = np.bincount(sold_by, minlength=n_vpps) * slot
+    vpp_energy = np.bincount(sold_by, minlength=n_vpps).astype(np.float64) * slot
     return Round(SystemState(state), seller_home, buyer_home, trades, settlement, vpp_energy)
 
 
@@ -234,16 +236,36 @@ def run_rounds(
     vpp_matrix[vpp, np.arange(homes.n_homes)] = 1.0
     production = vpp_matrix @ homes.generation.reshape(per_hour).sum(axis=2)
     consumption = vpp_matrix @ homes.consumption.reshape(per_hour).sum(axis=2)
-    cols = {k: np.zeros(n_rounds) for k in (
-        "traded_kwh", "buyer_paid", "seller_received", "transaction_fees", "mining_sum", "seller_welfare", "buyer_welfare")}
+    cols = {
+        k: np.zeros(n_rounds)
+        for k in (
+            "traded_kwh",
+            "buyer_paid",
+            "seller_received",
+            "transaction_fees",
+            "mining_sum",
+            "seller_welfare",
+            "buyer_welfare",
+        )
+    }
     energy = np.zeros((n_rounds, n_vpps))
     n_trades = np.zeros(n_rounds, dtype=np.int64)
     j = price_model.jitter
     for r in range(n_rounds):
         ask = base_ask * market_rng.uniform(1 - j, 1 + j, homes.n_homes)
         bid = base_bid * market_rng.uniform(1 - j, 1 + j, homes.n_homes)
-        res = trading_round(surplus[:, r], deficit[:, r], ask, bid, vpp, SystemState(int(states[r])),
-                            slot_kwh=slot_kwh, pricing=pricing, rng=price_rng, **pricing_options)
+        res = trading_round(
+            surplus[:, r],
+            deficit[:, r],
+            ask,
+            bid,
+            vpp,
+            SystemState(int(states[r])),
+            slot_kwh=slot_kwh,
+            pricing=pricing,
+            rng=price_rng,
+            **pricing_options,
+        )
         s = res.settlement
         energy[r] = res.vpp_energy
         n_trades[r] = len(res.trades)

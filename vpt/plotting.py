@@ -18,7 +18,9 @@ STATE_COLOURS = {
 }
 
 
-def plot_demand_with_states(ax, timestamps: NDArray[np.datetime64], demand: NDArray, limits: StateLimits, *, unit: str = "kW"):
+def plot_demand_with_states(
+    ax, timestamps: NDArray[np.datetime64], demand: NDArray, limits: StateLimits, *, unit: str = "kW"
+):
     """Draw a demand curve over horizontal bands, one per state of Algorithm 1.
 
     The bands are the demand ranges ``(0, S_l]``, ``(S_l, B_r]``, ``(B_r, M_c]``
@@ -28,12 +30,19 @@ def plot_demand_with_states(ax, timestamps: NDArray[np.datetime64], demand: NDAr
     top = max(float(np.max(demand)), m_c) * 1.08
     bottom = min(0.0, float(np.min(demand)) * 1.08)
     edges = [bottom, s_l, b_r, m_c, top]
-    for state, lo, hi in zip(SystemState, edges[:-1], edges[1:]):
+    for state, lo, hi in zip(SystemState, edges[:-1], edges[1:], strict=True):
         ax.axhspan(lo, hi, color=STATE_COLOURS[state], zorder=0, label=state.label)
     for name, value in (("$S_l$", s_l), ("$B_r$", b_r), ("$M_c$", m_c)):
         ax.axhline(value, color="0.35", lw=0.8, ls="--", zorder=1)
-        ax.annotate(name, (1.0, value), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            name,
+            (1.0, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     ax.plot(timestamps, demand, color="k", lw=1.0, zorder=2)
     ax.set_ylim(bottom, top)
     ax.set_ylabel(f"aggregate demand ({unit})")

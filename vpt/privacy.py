@@ -22,18 +22,18 @@ __all__ = [
     "Mechanism",
     "StressPair",
     "broken_laplace",
+    "election_sampler",
     "find_stress_pair",
     "laplace",
     "laplace_string_log_density",
+    "ppoem_price_sampler",
+    "ppoem_string_sampler",
     "price_selection_law",
     "randomized_response",
+    "repaired_election",
     "repaired_ppoem_prices",
     "report_noisy_max",
     "report_noisy_max_law",
-    "repaired_election",
-    "ppoem_string_sampler",
-    "ppoem_price_sampler",
-    "election_sampler",
 ]
 
 
@@ -115,13 +115,15 @@ def report_noisy_max_law(counts: ArrayLike, eps: float) -> NDArray[np.float64]:
     for i in range(c.size):
         others = np.delete(c, i)
 
-        def integrand(x):
-            return stats.laplace.pdf(x, c[i], b) * np.prod(stats.laplace.cdf(x, others, b))
+        def integrand(x, ci=c[i], others=others):
+            return stats.laplace.pdf(x, ci, b) * np.prod(stats.laplace.cdf(x, others, b))
 
         # split the line at the kinks of the Laplace densities
         pts = sorted(set(c.tolist()))
-        law[i] = sum(integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)[0]
-                     for lo, hi in zip([-np.inf, *pts], [*pts, np.inf]))
+        law[i] = sum(
+            integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)[0]
+            for lo, hi in zip([-np.inf, *pts], [*pts, np.inf], strict=True)
+        )
     return law / law.sum()
 
 
@@ -146,8 +148,16 @@ def report_noisy_max(eps: float, counts=(0.0, 0.0, 0.0), neighbour=(1.0, 0.0, 0.
 # ----------------------------------------------------------------- the paper's PPoEM pieces
 
 
-def laplace_string_log_density(bid: float, x: NDArray, *, ask: float, eps1: float, laplace_sensitivity: float = 1.0,
-                               keep: str = "truncate", centre: str = "bid") -> NDArray[np.float64]:
+def laplace_string_log_density(
+    bid: float,
+    x: NDArray,
+    *,
+    ask: float,
+    eps1: float,
+    laplace_sensitivity: float = 1.0,
+    keep: str = "truncate",
+    centre: str = "bid",
+) -> NDArray[np.float64]:
     """Log density of a PPoEM price string (rows of ``x``) given the winning ``bid``.
 
     ``keep="truncate"``: product of Laplace densities conditioned on
@@ -170,7 +180,9 @@ def laplace_string_log_density(bid: float, x: NDArray, *, ask: float, eps1: floa
     return np.where(inside.all(axis=1), (logpdf - math.log(mass)).sum(axis=1), -np.inf)
 
 
-def price_selection_law(string: ArrayLike, bid: float, ask: float, *, eps2: float, quality_sensitivity: float = 1.0) -> NDArray:
+def price_selection_law(
+    string: ArrayLike, bid: float, ask: float, *, eps2: float, quality_sensitivity: float = 1.0
+) -> NDArray:
     """Exact law of the exponential choice of Eq. 10 over a fixed string (quality ``min(o - a, b - o)``)."""
     o = np.asarray(string, dtype=float)
     q = np.minimum(o - ask, bid - o)
@@ -221,7 +233,9 @@ def repaired_ppoem_prices(
     return select_price(string, bid, ask, eps2=eps2, quality_sensitivity=sens, rng=rng)
 
 
-def repaired_election(energy: ArrayLike, n_elections: int, rng: np.random.Generator, *, eps3: float, sensitivity: float):
+def repaired_election(
+    energy: ArrayLike, n_elections: int, rng: np.random.Generator, *, eps3: float, sensitivity: float
+):
     """Leader, second and third winner, ``eps3``-DP together: each draw spends ``eps3 / 3`` (Eq. 6, 11)."""
     eps3 = positive(eps3, "eps3")
     return elect(energy, "ppoem", n_elections, rng, eps3=eps3 / 3, sensitivity=sensitivity)
@@ -258,7 +272,6 @@ def election_sampler(mechanism: str, places: int = 1, **params):
     return sampler
 
 
-
 @dataclass(frozen=True)
 class StressPair:
     """Two neighbouring energy vectors and the privacy loss of an election between them.
@@ -276,8 +289,15 @@ class StressPair:
 
 
 def find_stress_pair(
-    law, relation: str, rng: np.random.Generator, *, n_trials: int = 2000, floor: float = 1e-3,
-    max_vpps: int = 6, scales=(2.0, 5.0, 10.0), delta: float = 1.0,
+    law,
+    relation: str,
+    rng: np.random.Generator,
+    *,
+    n_trials: int = 2000,
+    floor: float = 1e-3,
+    max_vpps: int = 6,
+    scales=(2.0, 5.0, 10.0),
+    delta: float = 1.0,
 ) -> StressPair:
     """Random search for neighbouring energy vectors that maximise an election's auditable loss.
 
@@ -290,7 +310,7 @@ def find_stress_pair(
     from vpt.audit import exact_epsilon
 
     choice(relation, "relation", ("add", "move"))
-    best = None
+    best: StressPair | None = None
     for _ in range(count(n_trials, "n_trials")):
         v = int(rng.integers(3, max_vpps + 1))
         e = rng.uniform(0.0, float(rng.choice(scales)), v)
@@ -308,4 +328,6 @@ def find_stress_pair(
         auditable = max(float(np.max(np.where(seen[0], lr, 0.0))), float(np.max(np.where(seen[1], -lr, 0.0))))
         if best is None or auditable > best.auditable_loss:
             best = StressPair(e, f, exact_epsilon(p, q), auditable)
+    if best is None:
+        raise ValueError(f"no trial found a pair of energies to compare (n_trials={n_trials}, delta={delta})")
     return best

@@ -71,8 +71,14 @@ def recover_meter(leader_response: str | None) -> Outcome:
 
 
 def fault_injection(
-    fault: str, n_faulty: int, *, n_vpps: int = 10, n_trials: int = 1000, rng: np.random.Generator,
-    threshold: str = "network", stale_depth: int = 1,
+    fault: str,
+    n_faulty: int,
+    *,
+    n_vpps: int = 10,
+    n_trials: int = 1000,
+    rng: np.random.Generator,
+    threshold: str = "network",
+    stale_depth: int = 1,
 ) -> dict[str, float]:
     """Share of recoveries that adopt the correct chain, adopt a wrong one, or warn, with ``n_faulty`` faulty peers.
 
@@ -91,7 +97,7 @@ def fault_injection(
         raise ValueError(f"n_faulty ({f}) cannot exceed n_vpps ({n})")
     trials = count(n_trials, "n_trials")
     count(stale_depth, "stale_depth")
-    tally = Counter()
+    tally: Counter[str] = Counter()
     for _ in range(trials):
         responses: list[str | None] = ["head"] * (n - f)
         if fault == "crashed":
@@ -104,5 +110,7 @@ def fault_injection(
             responses += ["forged"] * f
         rng.shuffle(responses)
         out = recover_vpp(responses, n, threshold=threshold)
-        tally["correct" if out.action == "adopt" and out.hash == "head" else "wrong" if out.action == "adopt" else "warn"] += 1
+        tally[
+            "correct" if out.action == "adopt" and out.hash == "head" else "wrong" if out.action == "adopt" else "warn"
+        ] += 1
     return {k: tally[k] / trials for k in ("correct", "wrong", "warn")}

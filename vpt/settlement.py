@@ -16,8 +16,8 @@ __all__ = [
     "PPOEM_KEEP",
     "PPOEM_QUALITIES",
     "Settlement",
-    "ppoem_prices",
     "ppoem_price_string",
+    "ppoem_prices",
     "select_price",
     "settle",
     "settle_poem",
@@ -104,7 +104,12 @@ def settle_poem(trades: Trades, state: SystemState, *, price_rule: str = "bid") 
 
 
 def truncated_laplace(
-    centre: NDArray, scale: float | NDArray, low: NDArray, high: NDArray, rng: np.random.Generator, size: tuple[int, ...]
+    centre: NDArray,
+    scale: float | NDArray,
+    low: NDArray,
+    high: NDArray,
+    rng: np.random.Generator,
+    size: tuple[int, ...],
 ) -> NDArray[np.float64]:
     """Exact draws from a Laplace law restricted to ``[low, high]`` (inverse CDF, stable in log space).
 
@@ -249,8 +254,14 @@ def ppoem_prices(
 
 
 def select_price(
-    string: NDArray, bid: NDArray, ask: NDArray, *, eps2: float, quality_sensitivity: float,
-    rng: np.random.Generator, quality: str = "maxmin",
+    string: NDArray,
+    bid: NDArray,
+    ask: NDArray,
+    *,
+    eps2: float,
+    quality_sensitivity: float,
+    rng: np.random.Generator,
+    quality: str = "maxmin",
 ) -> NDArray[np.float64]:
     """The exponential-mechanism choice of Eq. 10: one candidate per row of ``string``.
 

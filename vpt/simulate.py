@@ -35,8 +35,9 @@ def market_race(x_trades: int, y_trades: int, n_trials: int, rng: np.random.Gene
     return np.all(lead > 0, axis=1)
 
 
-def two_state_shares(n_customers: int, steps: int, start: float, p_out: float, p_in: float,
-                     rng: np.random.Generator) -> NDArray[np.float64]:
+def two_state_shares(
+    n_customers: int, steps: int, start: float, p_out: float, p_in: float, rng: np.random.Generator
+) -> NDArray[np.float64]:
     """Share of ``n_customers`` prosumers served by VPP x at steps 0..steps (Theorem 7's chain).
 
     Each prosumer is an independent two-state chain: a customer of x leaves
@@ -102,8 +103,15 @@ def mean_run_length(in_set: ArrayLike) -> tuple[float, float, int]:
     return float(runs.mean()), float(se), int(runs.size)
 
 
-def queue_throughput(arrival: float, service: float, capacity: int, horizon: float, n_reps: int,
-                     rng: np.random.Generator, warmup: float = 0.0) -> NDArray[np.float64]:
+def queue_throughput(
+    arrival: float,
+    service: float,
+    capacity: int,
+    horizon: float,
+    n_reps: int,
+    rng: np.random.Generator,
+    warmup: float = 0.0,
+) -> NDArray[np.float64]:
     """Served transactions per unit time in ``n_reps`` independent runs of an M/M/1/capacity queue.
 
     A continuous-time event simulation, all replications advanced together:

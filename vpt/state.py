@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
-    "SystemState",
     "StateLimits",
+    "SystemState",
     "classify_demand",
     "fee_rates",
     "limits_from_quantiles",
@@ -107,9 +107,7 @@ NonPositive = Literal["stable", "raise"]
 
 
 @overload
-def classify_demand(
-    demand: float, limits: StateLimits, *, nonpositive: NonPositive = "stable"
-) -> SystemState: ...
+def classify_demand(demand: float, limits: StateLimits, *, nonpositive: NonPositive = "stable") -> SystemState: ...
 @overload
 def classify_demand(
     demand: NDArray[np.floating], limits: StateLimits, *, nonpositive: NonPositive = "stable"
@@ -208,16 +206,12 @@ def fee_rates(states: ArrayLike) -> NDArray[np.float64]:
         If a code is not one of 0, 1, 2, 3.
     """
     codes = np.asarray(states)
-    if codes.size and (
-        not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0 or codes.max() > 3
-    ):
+    if codes.size and (not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0 or codes.max() > 3):
         raise ValueError(f"state codes must be integers 0-3, got {np.unique(codes)}")
     return FEE_RATES[codes.astype(np.int64)]
 
 
-def limits_from_quantiles(
-    demand: ArrayLike, quantiles: tuple[float, float, float] = (0.5, 0.9, 0.99)
-) -> StateLimits:
+def limits_from_quantiles(demand: ArrayLike, quantiles: tuple[float, float, float] = (0.5, 0.9, 0.99)) -> StateLimits:
     """Derive ``S_l, B_r, M_c`` from the demand record itself.
 
     The paper feeds the three limits to the VPP but never says what they are.

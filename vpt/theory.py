@@ -7,11 +7,11 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "leader_profit",
-    "mean_sojourn",
-    "mean_sojourn_printed",
     "market_race_ballot",
     "market_race_exact",
     "market_race_printed",
+    "mean_sojourn",
+    "mean_sojourn_printed",
     "share_after",
     "stationary_distribution",
     "steady_share",
@@ -139,11 +139,14 @@ def _groups(n: int, high, mid, low):
 
 
 def mean_sojourn_printed(p: ArrayLike, high=(0,), mid=(1,), low=(2,)) -> float:
-    """Theorem 8 as printed (Eq. 17): ``sum_{j in T1} pi_j / sum_{l in T3} sum_{k in T2} sum_{j in T1} pi_j (P_jk + P_jl)``."""
+    """Theorem 8 as printed (Eq. 17).
+
+    ``sum_{j in T1} pi_j / sum_{l in T3} sum_{k in T2} sum_{j in T1} pi_j (P_jk + P_jl)``.
+    """
     m = _transition_matrix(p)
     t1, t2, t3 = _groups(m.shape[0], high, mid, low)
     pi = stationary_distribution(m)
-    den = sum(pi[j] * (m[j, k] + m[j, l]) for l in t3 for k in t2 for j in t1)
+    den = sum(pi[j] * (m[j, k] + m[j, low_state]) for low_state in t3 for k in t2 for j in t1)
     return float(pi[t1].sum() / den) if den > 0 else float("inf")
 
 
@@ -194,7 +197,9 @@ def throughput(arrival: ArrayLike, service: ArrayLike, capacity: ArrayLike) -> N
     return lam * frac
 
 
-def leader_profit(arrival: ArrayLike, service: ArrayLike, capacity: ArrayLike, gain: ArrayLike, cost: ArrayLike) -> NDArray[np.float64]:
+def leader_profit(
+    arrival: ArrayLike, service: ArrayLike, capacity: ArrayLike, gain: ArrayLike, cost: ArrayLike
+) -> NDArray[np.float64]:
     """Theorem 9 (Eq. 48): ``T_p = R_A M (1 - rho^T_L) / (1 - rho^(T_L+1)) - C R_s``, ``rho = R_A/R_s``.
 
     The printed formula and the one derived from the balance equations of

@@ -26,12 +26,15 @@ SHOTS = ROOT / "_build" / "screenshots"
 PAGES = re.findall(r"(?:root|file):\s*(\S+)", (ROOT / "_toc.yml").read_text())
 
 #: Pages whose notebook ends in a verdict table (read from the sources, not listed by hand).
-VERDICT_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()
-                 and "verdict_table(" in (ROOT / f"{p}.ipynb").read_text()]
+VERDICT_PAGES = [
+    p for p in PAGES if (ROOT / f"{p}.ipynb").exists() and "verdict_table(" in (ROOT / f"{p}.ipynb").read_text()
+]
 
 # Text a page must not show once MathJax is done: TeX delimiters and commands, Markdown table rules.
-RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|mathcal|sum|left|right|varepsilon|epsilon|Delta|le|ge|log|max|min|cdot)\b"
-                     r"|(?<![\w\\])\$[^$\s][^$\n]{0,120}?[^$\s\\]\$")
+RAW_TEX = re.compile(
+    r"\$\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|mathcal|sum|left|right|varepsilon|epsilon|Delta|le|ge|log|max|min|cdot)\b"
+    r"|(?<![\w\\])\$[^$\s][^$\n]{0,120}?[^$\s\\]\$"
+)
 RAW_TABLE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
 
 # Runs in the page: visible text outside code, scripts and typeset math.
@@ -41,7 +44,10 @@ const out = [];
 const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
   let el = node.parentElement, hidden = false;
-  while (el) { if (skip.has(el.tagName) || el.classList.contains('highlight')) { hidden = true; break; } el = el.parentElement; }
+  while (el) {
+    if (skip.has(el.tagName) || el.classList.contains('highlight')) { hidden = true; break; }
+    el = el.parentElement;
+  }
   if (!hidden && node.textContent.trim()) out.push(node.textContent);
 }
 return out.join('\\n');
@@ -73,7 +79,8 @@ const maths = Array.from(document.querySelectorAll('main .math'));
 return {
   math: maths.length,
   untypeset: maths.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 80)),
-  errors: Array.from(document.querySelectorAll('mjx-merror, [data-mjx-error]')).map(e => e.getAttribute('data-mjx-error') || e.textContent),
+  errors: Array.from(document.querySelectorAll('mjx-merror, [data-mjx-error]'))
+    .map(e => e.getAttribute('data-mjx-error') || e.textContent),
   mathjax_src: Array.from(document.scripts).map(s => s.src).filter(s => /mathjax/i.test(s)),
 };
 """
@@ -98,11 +105,21 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     profile = tempfile.mkdtemp(prefix="vpt-chromium-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--window-size=1280,1000", f"--user-data-dir={profile}",
-                # offline: no host resolves, so anything fetched from the network fails
-                "--host-resolver-rules=MAP * ~NOTFOUND"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1280,1000",
+        f"--user-data-dir={profile}",
+        # offline: no host resolves, so anything fetched from the network fails
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
@@ -135,9 +152,12 @@ def _screenshot(driver, page: str) -> None:
     import base64
 
     # the whole page at a laptop's width, laid out in one tall viewport from the top
-    height = driver.execute_script("window.scrollTo(0, 0); return Math.min(document.documentElement.scrollHeight, 30000)")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    height = driver.execute_script(
+        "window.scrollTo(0, 0); return Math.min(document.documentElement.scrollHeight, 30000)"
+    )
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    )
     try:
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
     finally:
