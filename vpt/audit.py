@@ -240,13 +240,65 @@ def epsilon_lower_bound(
     def draw(inp: Any, size: int) -> NDArray:
         return _as_outputs(sampler(inp, size, rng), size)
 
+    to_score = _scorer(data, neighbour, log_density, score, score_decimals)
+
+    # ---- pilot: candidate events, and the bound each predicts
+    pilot_p = draw(data, n_pilot)
+    pilot_q = draw(neighbour, n_pilot)
+    discrete = _discrete(pilot_p) and log_density is None and score is None
+    if discrete:
+        sp, sq = pilot_p.reshape(n_pilot, -1), pilot_q.reshape(n_pilot, -1)
+        what = "output"
+    else:
+        sp, sq = to_score(pilot_p), to_score(pilot_q)
+        what = "log-likelihood ratio" if log_density is not None else ("score" if score is not None else "output")
+    candidates = _candidate_events(sp, sq, discrete)
+    level = alpha / (2 * n_events)
+    chosen = _choose_events(candidates, sp, sq, discrete, n=n, n_pilot=n_pilot, level=level, n_events=n_events)
+    del pilot_p, pilot_q, sp, sq  # the pilot is discarded: it chose the events, it does not count them
+
+    # ---- confirmation on fresh samples, in chunks to bound memory
+    hits_p = np.zeros(len(chosen), dtype=np.int64)
+    hits_q = np.zeros(len(chosen), dtype=np.int64)
+    for size in [chunk] * (n // chunk) + ([n % chunk] if n % chunk else []):
+        xp, xq = draw(data, size), draw(neighbour, size)
+        xp, xq = (xp.reshape(size, -1), xq.reshape(size, -1)) if discrete else (to_score(xp), to_score(xq))
+        hits_p += [ev.hits(xp) for ev in chosen]
+        hits_q += [ev.hits(xq) for ev in chosen]
+
+    eps, ev, cnt, p_lo, q_hi = _best_confirmed(chosen, hits_p, hits_q, n=n, level=level)
+    return AuditResult(
+        epsilon_lower=max(0.0, eps),
+        event=ev.describe(what),
+        direction="data / neighbour" if ev.forward else "neighbour / data",
+        counts=cnt,
+        p_lower=p_lo,
+        q_upper=q_hi,
+        n=n,
+        n_pilot=n_pilot,
+        n_events=len(chosen),
+        alpha=alpha,
+    )
+
+
+def _scorer(
+    data: Any,
+    neighbour: Any,
+    log_density: Callable[[Any, NDArray], NDArray] | None,
+    score: Callable[[NDArray], NDArray] | None,
+    score_decimals: int | None,
+) -> Callable[[NDArray], NDArray]:
+    """The scalar score of continuous outputs that events are formed on (step 1 of the method).
+
+    Scores are rounded to ``score_decimals``: events must not hinge on the last
+    bits of a float, which would audit the floating-point implementation
+    rather than the mechanism (see the book's section on Mironov's attack).
+    """
+
     def rounded(s: NDArray) -> NDArray:
         return s if score_decimals is None else np.round(s, score_decimals)
 
-    def to_score(inp_first: Any, x: NDArray) -> NDArray:
-        # Scores are rounded to 1e-9: events must not hinge on the last bits of a
-        # float, which would audit the floating-point implementation rather than
-        # the mechanism (see the book's section on Mironov's attack).
+    def to_score(x: NDArray) -> NDArray:
         if log_density is not None:
             lp = np.asarray(log_density(data, x), dtype=float)
             lq = np.asarray(log_density(neighbour, x), dtype=float)
@@ -260,49 +312,54 @@ def epsilon_lower_bound(
             return rounded(x.astype(float))
         raise ValueError("continuous vector outputs need log_density or score to define events")
 
-    # ---- pilot
-    pilot_p = draw(data, n_pilot)
-    pilot_q = draw(neighbour, n_pilot)
-    discrete = _discrete(pilot_p) and log_density is None and score is None
+    return to_score
+
+
+def _candidate_events(sp: NDArray, sq: NDArray, discrete: bool) -> list[_Event]:
+    """Every (event, direction) the pilot suggests: outcomes seen, or half-lines and atoms of the score."""
     candidates: list[_Event] = []
     if discrete:
-        pp = pilot_p.reshape(n_pilot, -1)
-        pq = pilot_q.reshape(n_pilot, -1)
-        outcomes = np.unique(np.concatenate([pp, pq]), axis=0)
-        for o in outcomes:
+        for o in np.unique(np.concatenate([sp, sq]), axis=0):
             for fwd in (True, False):
                 candidates.append(_Event("row", o, fwd))
-        sp, sq = pp, pq
-        what = "output"
-    else:
-        sp, sq = to_score(data, pilot_p), to_score(data, pilot_q)
-        pooled = np.concatenate([sp, sq])
-        finite = pooled[np.isfinite(pooled)]
-        qs = np.concatenate(
-            [
-                [0.0, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3],
-                np.linspace(0.01, 0.99, 99),
-                [0.995, 0.998, 0.999, 0.9995, 0.9999, 1.0],
-            ]
-        )
-        thresholds = np.unique(np.quantile(finite, qs)) if finite.size else np.array([])
-        values, counts = np.unique(pooled, return_counts=True)
-        atoms = values[counts >= 5]
-        for t in thresholds:
-            for fwd in (True, False):
-                candidates += [_Event("le", float(t), fwd), _Event("ge", float(t), fwd)]
-        for t in atoms:
+        return candidates
+    pooled = np.concatenate([sp, sq])
+    finite = pooled[np.isfinite(pooled)]
+    qs = np.concatenate(
+        [
+            [0.0, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3],
+            np.linspace(0.01, 0.99, 99),
+            [0.995, 0.998, 0.999, 0.9995, 0.9999, 1.0],
+        ]
+    )
+    thresholds = np.unique(np.quantile(finite, qs)) if finite.size else np.array([])
+    values, counts = np.unique(pooled, return_counts=True)
+    atoms = values[counts >= 5]
+    for t in thresholds:
+        for fwd in (True, False):
+            candidates += [_Event("le", float(t), fwd), _Event("ge", float(t), fwd)]
+    for t in atoms:
+        for fwd in (True, False):
+            candidates.append(_Event("eq", float(t), fwd))
+    for t in (np.inf, -np.inf):  # support differences: outputs impossible under the other input
+        if np.isin(t, pooled):
             for fwd in (True, False):
                 candidates.append(_Event("eq", float(t), fwd))
-        for t in (np.inf, -np.inf):  # support differences: outputs impossible under the other input
-            if np.isin(t, pooled):
-                for fwd in (True, False):
-                    candidates.append(_Event("eq", float(t), fwd))
-        what = "log-likelihood ratio" if log_density is not None else ("score" if score is not None else "output")
+    return candidates
 
-    level = alpha / (2 * n_events)
 
-    # The bound each (event, direction) predicts for n fresh samples, all at once.
+def _choose_events(
+    candidates: list[_Event],
+    sp: NDArray,
+    sq: NDArray,
+    discrete: bool,
+    *,
+    n: int,
+    n_pilot: int,
+    level: float,
+    n_events: int,
+) -> list[_Event]:
+    """The ``n_events`` distinct candidates whose pilot frequencies predict the best bound at ``n`` (step 2)."""
     a, b = _pilot_hits(candidates, sp, sq, discrete)
     num = np.array([x if ev.forward else y for ev, x, y in zip(candidates, a, b, strict=True)], dtype=float)
     den = np.array([y if ev.forward else x for ev, x, y in zip(candidates, a, b, strict=True)], dtype=float)
@@ -311,34 +368,23 @@ def epsilon_lower_bound(
     with np.errstate(divide="ignore"):
         predicted = np.where(lo > 0, np.log(lo / hi), -np.inf)
     # best first; equal predictions keep the candidates' order
-    ranked = [candidates[i] for i in np.argsort(-predicted, kind="stable")]
     chosen: list[_Event] = []
     seen = set()
-    for ev in ranked:
+    for i in np.argsort(-predicted, kind="stable"):
+        ev = candidates[i]
         key = (ev.kind, ev.forward, repr(np.asarray(ev.value).tolist()))
         if key not in seen:
             seen.add(key)
             chosen.append(ev)
         if len(chosen) == n_events:
             break
-    del pilot_p, pilot_q, sp, sq
+    return chosen
 
-    # ---- confirmation on fresh samples
-    hits_p = np.zeros(len(chosen), dtype=np.int64)
-    hits_q = np.zeros(len(chosen), dtype=np.int64)
-    done = 0
-    while done < n:
-        size = min(chunk, n - done)
-        xp, xq = draw(data, size), draw(neighbour, size)
-        if discrete:
-            xp, xq = xp.reshape(size, -1), xq.reshape(size, -1)
-        else:
-            xp, xq = to_score(data, xp), to_score(data, xq)
-        for i, ev in enumerate(chosen):
-            hits_p[i] += ev.hits(xp)
-            hits_q[i] += ev.hits(xq)
-        done += size
 
+def _best_confirmed(
+    chosen: list[_Event], hits_p: NDArray, hits_q: NDArray, *, n: int, level: float
+) -> tuple[float, _Event, tuple[int, int], float, float]:
+    """The largest certified loss over the confirmed events, with its event, counts and bounds (step 3)."""
     best: tuple[float, _Event, tuple[int, int], float, float] | None = None
     for i, ev in enumerate(chosen):
         num, den = (hits_p[i], hits_q[i]) if ev.forward else (hits_q[i], hits_p[i])
@@ -349,19 +395,7 @@ def epsilon_lower_bound(
             best = (eps, ev, (int(num), int(den)), p_lo, q_hi)
     if best is None:
         raise ValueError("no event to confirm: the pilot outputs gave no finite score to form an event from")
-    eps, ev, cnt, p_lo, q_hi = best
-    return AuditResult(
-        epsilon_lower=max(0.0, eps),
-        event=ev.describe(what),
-        direction="data / neighbour" if ev.forward else "neighbour / data",
-        counts=cnt,
-        p_lower=p_lo,
-        q_upper=q_hi,
-        n=n,
-        n_pilot=n_pilot,
-        n_events=len(chosen),
-        alpha=alpha,
-    )
+    return best
 
 
 def exact_epsilon(p: ArrayLike, q: ArrayLike) -> float:

@@ -333,7 +333,68 @@ def generate_households(
         raise ValueError(f"start_date {start_date!r} is not a date") from exc
     n_homes, n_days, seed = int(n_homes), int(n_days), int(seed)
 
-    # ---- homes: depend on (seed, n_homes) only
+    homes = _draw_homes(seed, n_homes)
+    use_norm, cl_year_total, pv_norm = _annual_normalisers(homes)
+    dates = start + np.arange(n_days)
+    doy = (dates - dates.astype("datetime64[Y]")).astype(int) + 1
+    clear_sky = _clear_sky(doy.astype(float))
+    probs = _day_type_probabilities(doy)
+    consumption = np.empty((n_homes, n_days, HALF_HOURS))
+    controlled = np.zeros((n_homes, n_days, HALF_HOURS))
+    generation = np.empty((n_homes, n_days, HALF_HOURS))
+    base_daily = homes.annual_use * (1 - homes.cl_share) / use_norm
+    cl_daily = homes.annual_use * homes.cl_share / cl_year_total
+    pv_scale = homes.capacity * homes.yield_kwh_per_kwp / pv_norm
+    cl_window = np.zeros((n_homes, HALF_HOURS))
+    for h in range(n_homes):
+        slots = _CL_SLOTS[homes.cl_start[h] : homes.cl_start[h] + 12]
+        cl_window[h, slots] = 1.0 / len(slots)
+
+    for i, day in enumerate(dates):
+        # the weather of a day depends on (seed, date) only
+        day_rng = np.random.default_rng([seed, 1, int(day.astype(int))])
+        general, controlled[:, i] = _day_consumption(day_rng, homes, doy[i], base_daily, cl_daily, cl_window)
+        consumption[:, i] = general + controlled[:, i]
+        generation[:, i] = _day_generation(day_rng, homes, probs[i], clear_sky[i], pv_scale)
+
+    def to_wh(a: NDArray) -> NDArray[np.float64]:
+        # k/1000 with k an integer is the double nearest to the 3-decimal value,
+        # so writing "%.3f" and reading back is exact.
+        return np.round(a.reshape(n_homes, n_days * HALF_HOURS) * 1000.0) / 1000.0
+
+    controlled_wh = to_wh(controlled)
+    general_wh = to_wh(consumption - controlled)
+    # Sum of two 3-decimal readings, itself rounded to 1 Wh (as read from a file).
+    total_wh = np.round((general_wh + controlled_wh) * 1000.0) / 1000.0
+    timestamps = (dates.astype("datetime64[m]")[:, None] + np.arange(HALF_HOURS) * np.timedelta64(30, "m")).ravel()
+    return Households(
+        customer=np.arange(1, n_homes + 1, dtype=np.int64),
+        postcode=homes.postcode.astype(np.int64),
+        capacity_kwp=homes.capacity,
+        timestamps=timestamps,
+        consumption=total_wh,
+        controlled_load=controlled_wh,
+        generation=to_wh(generation),
+    )
+
+
+@dataclass(frozen=True)
+class _Homes:
+    """The drawn properties of the generator's homes (one entry per home)."""
+
+    capacity: NDArray[np.float64]
+    annual_use: NDArray[np.float64]
+    yield_kwh_per_kwp: NDArray[np.float64]
+    cl_share: NDArray[np.float64]
+    heat_sens: NDArray[np.float64]
+    cool_sens: NDArray[np.float64]
+    shapes: dict[str, NDArray[np.float64]]
+    cl_start: NDArray[np.int64]
+    postcode: NDArray[np.int64]
+
+
+def _draw_homes(seed: int, n_homes: int) -> _Homes:
+    """The homes of :func:`generate_households`: they depend on ``(seed, n_homes)`` only."""
     rng = np.random.default_rng([seed, 0])
     capacity = np.round(_lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["PV system size (kWp)"]), 2)
     annual_use = _lognormal_stratified(rng, n_homes, *AUSGRID_SUMMARY["annual consumption (kWh)"])
@@ -350,85 +411,75 @@ def generate_households(
     shapes = _daily_shapes(rng, n_homes)
     cl_start = rng.integers(0, 6, n_homes)  # off-peak window start offset, half-hours after 22:00
     postcode = rng.choice(np.array(_CUSTOMER_POSTCODES), n_homes)
+    return _Homes(capacity, annual_use, yield_kwh_per_kwp, cl_share, heat_sens, cool_sens, shapes, cl_start, postcode)
 
-    # ---- normalisers over a 365-day climatological year, so expected annual totals match
+
+def _annual_normalisers(homes: _Homes) -> tuple[NDArray[np.float64], float, float]:
+    """Sums of the daily factors over a 365-day climatological year, so expected annual totals match.
+
+    Returns the base-load normaliser (per home), the controlled-load season
+    total and the PV normaliser.
+    """
     year = np.arange(1, 366, dtype=float)
     t_mu = _mean_temperature(year)
     hdd = _expected_excess(t_mu, _HEAT_BELOW, _TEMP_SD, above=False)
     cdd = _expected_excess(t_mu, _COOL_ABOVE, _TEMP_SD, above=True)
-    use_norm = 365.0 + heat_sens * hdd.sum() + cool_sens * cdd.sum()  # sum of daily factors
+    use_norm = 365.0 + homes.heat_sens * hdd.sum() + homes.cool_sens * cdd.sum()  # sum of daily factors
     cl_season_year = 1.0 + 0.2 * np.cos(2 * np.pi * (year - 196) / 365.25)
     clear_sky_year = _clear_sky(year)
     probs_year = _day_type_probabilities(year)
     mean_k = np.array([np.mean(r) for r in _DAY_TYPES_CLEARNESS])
     pv_norm = float((clear_sky_year.sum(axis=1) * 0.5 * (probs_year @ mean_k)).sum())
+    return use_norm, float(cl_season_year.sum()), pv_norm
 
-    dates = start + np.arange(n_days)
-    doy = (dates - dates.astype("datetime64[Y]")).astype(int) + 1
-    clear_sky = _clear_sky(doy.astype(float))
-    probs = _day_type_probabilities(doy)
-    consumption = np.empty((n_homes, n_days, HALF_HOURS))
-    controlled = np.zeros((n_homes, n_days, HALF_HOURS))
-    generation = np.empty((n_homes, n_days, HALF_HOURS))
-    base_daily = annual_use * (1 - cl_share) / use_norm
-    cl_daily = annual_use * cl_share / cl_season_year.sum()
-    pv_scale = capacity * yield_kwh_per_kwp / pv_norm
-    cl_window = np.zeros((n_homes, HALF_HOURS))
-    for h in range(n_homes):
-        slots = _CL_SLOTS[cl_start[h] : cl_start[h] + 12]
-        cl_window[h, slots] = 1.0 / len(slots)
 
-    for i, day in enumerate(dates):
-        day_rng = np.random.default_rng([seed, 1, int(day.astype(int))])
-        temp = _mean_temperature(doy[i]) + _TEMP_SD * day_rng.standard_normal()
-        heating = max(0.0, float(_HEAT_BELOW - temp))
-        cooling = max(0.0, float(temp - _COOL_ABOVE))
-        day_noise = day_rng.lognormal(-0.5 * 0.15**2, 0.15, n_homes)
-        slot_noise = day_rng.lognormal(-0.5 * 0.3**2, 0.3, (n_homes, HALF_HOURS))
-        use = (
-            shapes["base"]
-            + (heat_sens * heating)[:, None] * shapes["heat"]
-            + (cool_sens * cooling)[:, None] * shapes["cool"]
-        )
-        general = (base_daily * day_noise)[:, None] * use * slot_noise
-        cl_season = 1.0 + 0.2 * np.cos(2 * np.pi * (doy[i] - 196) / 365.25)
-        cl_noise = day_rng.lognormal(-0.5 * 0.1**2, 0.1, n_homes)
-        controlled[:, i] = (cl_daily * cl_season * cl_noise)[:, None] * cl_window
-        consumption[:, i] = general + controlled[:, i]
-
-        kind = day_rng.choice(3, p=probs[i])
-        lo, hi = _DAY_TYPES_CLEARNESS[kind]
-        k_day = day_rng.uniform(lo, hi)
-        cloud_sd = (0.05, 0.35, 0.25)[kind]
-        k_slot = day_rng.lognormal(-0.5 * cloud_sd**2, cloud_sd, HALF_HOURS)
-        home_factor = day_rng.lognormal(-0.5 * 0.08**2, 0.08, n_homes)
-        # Clearness of each half-hour; cloud edges can briefly lift it above 1,
-        # never far (cap 1.1).
-        k = np.minimum(k_day * k_slot, 1.1)
-        raw = pv_scale[:, None] * home_factor[:, None] * clear_sky[i] * 0.5 * k
-        # The inverter cannot deliver more than the system's rating: at most
-        # capacity (kW) x 0.5 h per half-hour.
-        generation[:, i] = np.minimum(raw, 0.5 * capacity[:, None])
-
-    def to_wh(a: NDArray) -> NDArray[np.float64]:
-        # k/1000 with k an integer is the double nearest to the 3-decimal value,
-        # so writing "%.3f" and reading back is exact.
-        return np.round(a.reshape(n_homes, n_days * HALF_HOURS) * 1000.0) / 1000.0
-
-    controlled_wh = to_wh(controlled)
-    general_wh = to_wh(consumption - controlled)
-    # Sum of two 3-decimal readings, itself rounded to 1 Wh (as read from a file).
-    total_wh = np.round((general_wh + controlled_wh) * 1000.0) / 1000.0
-    timestamps = (dates.astype("datetime64[m]")[:, None] + np.arange(HALF_HOURS) * np.timedelta64(30, "m")).ravel()
-    return Households(
-        customer=np.arange(1, n_homes + 1, dtype=np.int64),
-        postcode=postcode.astype(np.int64),
-        capacity_kwp=capacity,
-        timestamps=timestamps,
-        consumption=total_wh,
-        controlled_load=controlled_wh,
-        generation=to_wh(generation),
+def _day_consumption(
+    day_rng: np.random.Generator,
+    homes: _Homes,
+    doy: Any,  # day of the year, a NumPy integer
+    base_daily: NDArray[np.float64],
+    cl_daily: NDArray[np.float64],
+    cl_window: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One day's general consumption and controlled load of every home, per half-hour (kWh)."""
+    n_homes = homes.capacity.size
+    temp = _mean_temperature(doy) + _TEMP_SD * day_rng.standard_normal()
+    heating = max(0.0, float(_HEAT_BELOW - temp))
+    cooling = max(0.0, float(temp - _COOL_ABOVE))
+    day_noise = day_rng.lognormal(-0.5 * 0.15**2, 0.15, n_homes)
+    slot_noise = day_rng.lognormal(-0.5 * 0.3**2, 0.3, (n_homes, HALF_HOURS))
+    use = (
+        homes.shapes["base"]
+        + (homes.heat_sens * heating)[:, None] * homes.shapes["heat"]
+        + (homes.cool_sens * cooling)[:, None] * homes.shapes["cool"]
     )
+    general = (base_daily * day_noise)[:, None] * use * slot_noise
+    cl_season = 1.0 + 0.2 * np.cos(2 * np.pi * (doy - 196) / 365.25)
+    cl_noise = day_rng.lognormal(-0.5 * 0.1**2, 0.1, n_homes)
+    return general, (cl_daily * cl_season * cl_noise)[:, None] * cl_window
+
+
+def _day_generation(
+    day_rng: np.random.Generator,
+    homes: _Homes,
+    probs: NDArray[np.float64],
+    clear_sky: NDArray[np.float64],
+    pv_scale: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """One day's PV generation of every home, per half-hour (kWh): clearness of the day and of each slot."""
+    kind = day_rng.choice(3, p=probs)
+    lo, hi = _DAY_TYPES_CLEARNESS[kind]
+    k_day = day_rng.uniform(lo, hi)
+    cloud_sd = (0.05, 0.35, 0.25)[kind]
+    k_slot = day_rng.lognormal(-0.5 * cloud_sd**2, cloud_sd, HALF_HOURS)
+    home_factor = day_rng.lognormal(-0.5 * 0.08**2, 0.08, homes.capacity.size)
+    # Clearness of each half-hour; cloud edges can briefly lift it above 1,
+    # never far (cap 1.1).
+    k = np.minimum(k_day * k_slot, 1.1)
+    raw = pv_scale[:, None] * home_factor[:, None] * clear_sky * 0.5 * k
+    # The inverter cannot deliver more than the system's rating: at most
+    # capacity (kW) x 0.5 h per half-hour.
+    return np.minimum(raw, 0.5 * homes.capacity[:, None])
 
 
 def annual_summary(households: Households) -> dict[str, tuple[float, float]]:
@@ -569,59 +620,13 @@ def read_ausgrid(path: str | Path) -> Households:
         raise ValueError(f"{where}: cannot open ({exc})") from exc
     with fh:
         reader = csv.reader(fh)
-        try:
-            next(reader)  # title line
-            header = [c.strip() for c in next(reader)]
-        except StopIteration:
-            raise ValueError(f"{where}: no header line (expected a title line, then the column names)") from None
-        missing = [c for c in _ID_COLUMNS + _TIME_COLUMNS if c not in header]
-        if missing:
-            raise ValueError(f"{where}, line 2: missing column(s) {', '.join(missing)}")
-        col = {name: header.index(name) for name in _ID_COLUMNS + _TIME_COLUMNS}
-        time_idx = [col[c] for c in _TIME_COLUMNS]
-        expected_width = len(header)
+        header, col = _read_header(reader, where)
         for line_no, row in enumerate(reader, start=3):
             if not row or all(not c.strip() for c in row):
                 continue
-            if len(row) < expected_width - (1 if header[-1] == "Row Quality" else 0):
-                raise ValueError(
-                    f"{where}, line {line_no}: {len(row)} fields, expected {expected_width} "
-                    f"(5 id columns and {HALF_HOURS} half-hours)"
-                )
-            if len(row) > expected_width:
-                raise ValueError(f"{where}, line {line_no}: {len(row)} fields, expected {expected_width}")
-
-            def field(name: str, convert, what: str, row=row, line_no=line_no):
-                text = row[col[name]].strip()
-                try:
-                    return convert(text)
-                except (ValueError, TypeError):
-                    raise ValueError(f"{where}, line {line_no}, column {name!r}: {text!r} is not {what}") from None
-
-            customer = field("Customer", int, "an integer customer id")
-            capacity = field("Generator Capacity", float, "a capacity in kWp")
-            postcode = field("Postcode", int, "an integer postcode")
-            category = row[col["Consumption Category"]].strip()
-            if category not in _CATEGORIES:
-                raise ValueError(
-                    f"{where}, line {line_no}, column 'Consumption Category': unknown category "
-                    f"{category!r} (expected GC, CL or GG)"
-                )
-            date = field("date", lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date(), "a d/mm/yyyy date")
-            values = np.empty(HALF_HOURS)
-            for k, (name, idx) in enumerate(zip(_TIME_COLUMNS, time_idx, strict=True)):
-                text = row[idx].strip()
-                try:
-                    v = float(text)
-                except ValueError:
-                    raise ValueError(f"{where}, line {line_no}, column {name!r}: {text!r} is not a number") from None
-                if not math.isfinite(v) or v < 0:
-                    raise ValueError(
-                        f"{where}, line {line_no}, column {name!r}: {text!r} is not a finite, non-negative kWh value"
-                    )
-                values[k] = v
-            if not math.isfinite(capacity) or capacity < 0:
-                raise ValueError(f"{where}, line {line_no}, column 'Generator Capacity': {capacity} is not >= 0")
+            customer, capacity, postcode, category, date, values = _parse_row(
+                row, header, col, f"{where}, line {line_no}"
+            )
             if customer in meta and meta[customer][:2] != (capacity, postcode):
                 raise ValueError(
                     f"{where}, line {line_no}: customer {customer} has capacity/postcode "
@@ -632,7 +637,70 @@ def read_ausgrid(path: str | Path) -> Households:
             if key in rows:
                 raise ValueError(f"{where}, line {line_no}: duplicate row for customer {customer}, {date}, {category}")
             rows[key] = values
+    return _assemble_households(rows, meta, where)
 
+
+def _read_header(reader: Any, where: str) -> tuple[list[str], dict[str, int]]:
+    """Skip the title line, read the column names; the header and each needed column's index."""
+    try:
+        next(reader)  # title line
+        header = [c.strip() for c in next(reader)]
+    except StopIteration:
+        raise ValueError(f"{where}: no header line (expected a title line, then the column names)") from None
+    missing = [c for c in _ID_COLUMNS + _TIME_COLUMNS if c not in header]
+    if missing:
+        raise ValueError(f"{where}, line 2: missing column(s) {', '.join(missing)}")
+    return header, {name: header.index(name) for name in _ID_COLUMNS + _TIME_COLUMNS}
+
+
+def _parse_row(
+    row: list[str], header: list[str], col: dict[str, int], at: str
+) -> tuple[int, float, int, str, dt.date, NDArray[np.float64]]:
+    """Customer, capacity, postcode, category, date and the 48 readings of one data row.
+
+    ``at`` names the file and line in every error message.
+    """
+    expected_width = len(header)
+    if len(row) < expected_width - (1 if header[-1] == "Row Quality" else 0):
+        raise ValueError(
+            f"{at}: {len(row)} fields, expected {expected_width} (5 id columns and {HALF_HOURS} half-hours)"
+        )
+    if len(row) > expected_width:
+        raise ValueError(f"{at}: {len(row)} fields, expected {expected_width}")
+
+    def field(name: str, convert, what: str):
+        text = row[col[name]].strip()
+        try:
+            return convert(text)
+        except (ValueError, TypeError):
+            raise ValueError(f"{at}, column {name!r}: {text!r} is not {what}") from None
+
+    customer = field("Customer", int, "an integer customer id")
+    capacity = field("Generator Capacity", float, "a capacity in kWp")
+    postcode = field("Postcode", int, "an integer postcode")
+    category = row[col["Consumption Category"]].strip()
+    if category not in _CATEGORIES:
+        raise ValueError(f"{at}, column 'Consumption Category': unknown category {category!r} (expected GC, CL or GG)")
+    date = field("date", lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date(), "a d/mm/yyyy date")
+    values = np.empty(HALF_HOURS)
+    for k, name in enumerate(_TIME_COLUMNS):
+        text = row[col[name]].strip()
+        try:
+            v = float(text)
+        except ValueError:
+            raise ValueError(f"{at}, column {name!r}: {text!r} is not a number") from None
+        if not math.isfinite(v) or v < 0:
+            raise ValueError(f"{at}, column {name!r}: {text!r} is not a finite, non-negative kWh value")
+        values[k] = v
+    if not math.isfinite(capacity) or capacity < 0:
+        raise ValueError(f"{at}, column 'Generator Capacity': {capacity} is not >= 0")
+    return customer, capacity, postcode, category, date, values
+
+
+def _assemble_households(
+    rows: dict[tuple[int, dt.date, str], NDArray[np.float64]], meta: dict[int, tuple[float, int, int]], where: str
+) -> Households:
+    """The homes of a read file, ordered by customer id, on consecutive days, every category present."""
     if not rows:
         raise ValueError(f"{where}: no data rows")
     customers = sorted(meta)
