@@ -101,3 +101,27 @@ def test_rounded_refuses_values_at_a_rounding_tie():
     with pytest.raises(ValueError, match="tie at 1 significant"):
         rounded(2.5, 1)
     assert rounded(2.5, 2) == 2.5
+
+
+def test_a_labelled_table_is_a_numbered_myst_table_directive():
+    text = markdown_table(["a"], [[1]], label="tab-x", caption="A caption")
+    assert text.splitlines() == [":::{table} A caption", ":name: tab-x", "", "| a |", "| --- |", "| 1 |", ":::"]
+    with pytest.raises(ValueError, match="both a label and a caption"):
+        markdown_table(["a"], [[1]], label="tab-x")
+
+
+def test_collect_verdicts_reads_labelled_verdict_tables(tmp_path):
+    import json
+
+    from vpt.report import collect_verdicts
+
+    table = verdict_table([("c", "ok", "reproduced")], label="tab-verdicts-one")
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# One\n"]},
+            {"cell_type": "code", "source": [], "outputs": [{"data": {"text/markdown": table}}]},
+        ]
+    }
+    path = tmp_path / "one.ipynb"
+    path.write_text(json.dumps(nb))
+    assert collect_verdicts([path]) == [("One", "c", "ok", "reproduced")]

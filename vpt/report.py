@@ -93,7 +93,14 @@ def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -
     return float(f"{x:.{digits - 1}e}")
 
 
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str | None = None) -> str:
+def markdown_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    align: str | None = None,
+    *,
+    label: str | None = None,
+    caption: str | None = None,
+) -> str:
     """A GitHub/MyST Markdown table.
 
     Parameters
@@ -104,11 +111,17 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]], alig
         One sequence per row, as many cells as ``header``; cells are ``str()``-ed.
     align
         One character per column, ``"l"`` or ``"r"``; default all left.
+    label, caption
+        With a ``label``, the table is wrapped in a MyST ``table`` directive
+        with that name and the ``caption``, so the book numbers it and the
+        text can refer to it (``{numref}``). Needs the book's
+        ``nb_render_markdown_format: myst``.
 
     Raises
     ------
     ValueError
-        If a row or ``align`` does not have one entry per column.
+        If a row or ``align`` does not have one entry per column, or a
+        ``caption`` is given without a ``label`` or the other way round.
 
     Examples
     --------
@@ -129,11 +142,18 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]], alig
         "| " + " | ".join("---" if a == "l" else "---:" for a in align) + " |",
     ]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
+    if (label is None) != (caption is None):
+        raise ValueError("a table needs both a label and a caption, or neither")
+    if label is not None:
+        lines = [f":::{{table}} {caption}", f":name: {label}", "", *lines, ":::"]
     return "\n".join(lines)
 
 
-def verdict_table(rows: Sequence[tuple[str, str, str]]) -> str:
+def verdict_table(rows: Sequence[tuple[str, str, str]], *, label: str | None = None) -> str:
     """The verdict table every chapter ends with: paper says / we find / verdict.
+
+    With a ``label`` it is a numbered table captioned "Verdicts" (see
+    :func:`markdown_table`).
 
     Raises
     ------
@@ -143,7 +163,10 @@ def verdict_table(rows: Sequence[tuple[str, str, str]]) -> str:
     for claim, _, verdict in rows:
         if verdict not in VERDICTS:
             raise ValueError(f"verdict for {claim!r} must be one of {VERDICTS}, got {verdict!r}")
-    return markdown_table(["paper says", "we find", "verdict"], [(c, f, f"**{v}**") for c, f, v in rows])
+    caption = "Verdicts: each claim of the paper this chapter checks, what we find, and the verdict" if label else None
+    return markdown_table(
+        ["paper says", "we find", "verdict"], [(c, f, f"**{v}**") for c, f, v in rows], label=label, caption=caption
+    )
 
 
 def _cells(row: str) -> list[str]:
@@ -179,10 +202,13 @@ def collect_verdicts(notebook_paths) -> list[tuple[str, str, str, str]]:
         )
         for cell in nb["cells"]:
             texts = ["".join(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
-            table = next((t for t in texts if t.startswith("| paper says | we find | verdict |")), None)
+            head = "| paper says | we find | verdict |"
+            table = next((t[t.index(head) :] for t in texts if head in t), None)
             if table is None:
                 continue
             for line in table.splitlines()[2:]:
+                if not line.startswith("|"):
+                    break  # the end of a labelled table's directive
                 claim, finding, verdict = _cells(line)
                 rows.append((title, claim, finding, verdict.strip("*")))
             break
