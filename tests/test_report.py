@@ -125,3 +125,8 @@ def test_collect_verdicts_reads_labelled_verdict_tables(tmp_path):
     path = tmp_path / "one.ipynb"
     path.write_text(json.dumps(nb))
     assert collect_verdicts([path]) == [("One", "c", "ok", "reproduced")]
+
+
+def test_rounded_checks_digits_even_for_exact_integers():
+    with pytest.raises(ValueError, match="digits must be"):
+        rounded(7, 0)

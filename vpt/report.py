@@ -22,8 +22,9 @@ VERDICTS = ("reproduced", "differs", "cannot be checked")
 def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -> float:
     """A number rounded to ``digits`` significant digits, for storing in a notebook's output.
 
-    Every number a chapter glues into its prose, prints or tabulates passes
-    through this function, so the stored output is a function of the
+    Every number a chapter glues into its prose passes through this
+    function (printed and tabulated ones are formatted with fewer digits), so
+    the stored output is a function of the
     computation and not of the CPU that ran it: floating-point results differ
     between machines in their last bits (SIMD widths, BLAS kernels, libm), and
     a full-precision ``repr`` would make the strict notebook tests fail on any
@@ -70,12 +71,12 @@ def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -
     ...
     ValueError: 0.125 lies within a relative 1e-12 of a tie at 2 significant digits; ...
     """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 15:
+        raise ValueError(f"digits must be an integer in 1..15, got {digits!r}")
     if isinstance(value, bool | int):
         return value
     if isinstance(value, np.integer | np.bool_):
         return value.item()
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 15:
-        raise ValueError(f"digits must be an integer in 1..15, got {digits!r}")
     if not isinstance(value, numbers.Real):
         raise ValueError(f"value must be a real number, got {value!r}")
     x = float(value)
