@@ -13,6 +13,8 @@ __all__ = ["SELLER_ORDERS", "Trades", "match", "match_literal"]
 
 #: The two readings of the order in which sellers are served (see :func:`match`).
 SELLER_ORDERS = ("sorted", "given")
+#: The most buyer-seller pairs :func:`match_literal` (a Python double loop) accepts.
+LITERAL_LIMIT = 10**8
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,29 @@ class Trades:
 
     @classmethod
     def from_indices(cls, buyer, seller, bids: NDArray, asks: NDArray) -> Trades:
-        """The trades pairing ``buyer[k]`` with ``seller[k]``, with their bids and asks."""
-        buyer = np.asarray(buyer, dtype=np.int64)
-        seller = np.asarray(seller, dtype=np.int64)
-        return cls(buyer, seller, bids[buyer], asks[seller])
+        """The trades pairing ``buyer[k]`` with ``seller[k]``, with their bids and asks.
+
+        Raises
+        ------
+        ValueError
+            If ``bids`` or ``asks`` are not valid prices (as in :func:`match`),
+            or ``buyer`` and ``seller`` are not 1-D integer arrays of equal
+            length indexing them.
+        """
+        b = prices_1d(bids, "bids")
+        a = prices_1d(asks, "asks")
+        idx = []
+        for name, value, size in (("buyer", buyer, b.size), ("seller", seller, a.size)):
+            arr = np.asarray(value) if isinstance(value, (list, tuple, np.ndarray)) else np.asarray(None)
+            if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+                raise ValueError(f"{name} must be a 1-D array of integer indices, got {value!r:.80}")
+            arr = arr.astype(np.int64)
+            if arr.size and (arr.min() < 0 or arr.max() >= size):
+                raise ValueError(f"{name} holds an index outside 0..{size - 1}")
+            idx.append(arr)
+        if idx[0].size != idx[1].size:
+            raise ValueError(f"buyer and seller must have equal length, got {idx[0].size} and {idx[1].size}")
+        return cls(idx[0], idx[1], b[idx[0]], a[idx[1]])
 
 
 def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> Trades:
@@ -144,11 +165,16 @@ def match_literal(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sort
     ``b == max_bid(j)``) and exceeds the ask; that buyer wins the slot
     (lines 5-6, 13-14) and leaves the auction. ``O(S N)`` comparisons. Used
     only to test :func:`match` and to count operations; same arguments,
-    result and errors as :func:`match`.
+    result and errors as :func:`match`, and a ``ValueError`` above
+    :data:`LITERAL_LIMIT` buyer-seller pairs (a minute of pure Python).
     """
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
     choice(seller_order, "seller_order", SELLER_ORDERS)
+    if b.size * a.size > LITERAL_LIMIT:
+        raise ValueError(
+            f"match_literal loops over {b.size} x {a.size} buyer-seller pairs, above {LITERAL_LIMIT:,}: use match"
+        )
     sellers_in_turn = list(np.argsort(a, kind="stable")) if seller_order == "sorted" else list(range(a.size))
     remaining = [True] * b.size
     buyers, sellers = [], []

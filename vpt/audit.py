@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from vpt._checks import count
+from vpt._checks import MAX_CELLS, MAX_DRAWS, cells, choice, count, finite_array, generator, probability, real_array
 
 __all__ = [
     "AuditResult",
@@ -54,13 +54,23 @@ def clopper_pearson(k: ArrayLike, n: int, level: float, side: str) -> NDArray[np
 
     ``side="lower"``: ``P(p >= bound) >= 1 - level``; ``side="upper"``:
     ``P(p <= bound) >= 1 - level``. Exact (conservative) at every ``n``.
+    ``k`` may be fractional (a predicted count); it must lie in ``[0, n]``.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not an integer >= 1, ``k`` is not finite or outside
+        ``[0, n]``, ``level`` is not in (0, 1), or ``side`` is unknown.
     """
-    k = np.asarray(k, dtype=float)
+    choice(side, "side", ("lower", "upper"))
+    n = count(n, "n")
+    level = probability(level, "level", open_interval=True)
+    k = finite_array(k, "k")
+    if (k < 0).any() or (k > n).any():
+        raise ValueError(f"k must be in [0, n] = [0, {n}], got values from {k.min()!r} to {k.max()!r}")
     if side == "lower":
         return np.where(k > 0, stats.beta.ppf(level, np.maximum(k, 1e-300), n - k + 1), 0.0)
-    if side == "upper":
-        return np.where(k < n, stats.beta.ppf(1 - level, k + 1, np.maximum(n - k, 1e-300)), 1.0)
-    raise ValueError(f"side must be 'lower' or 'upper', got {side!r}")
+    return np.where(k < n, stats.beta.ppf(1 - level, k + 1, np.maximum(n - k, 1e-300)), 1.0)
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,10 @@ def _as_outputs(x: NDArray, size: int) -> NDArray:
         raise ValueError(
             f"the sampler must return an array of {size} outputs (shape ({size},) or ({size}, d)), got shape {x.shape}"
         )
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"the sampler must return numbers, got dtype {x.dtype}")
+    if x.dtype.kind == "f" and np.isnan(x).any():
+        raise ValueError("the sampler returned NaN: an output that no event can count")
     return x
 
 
@@ -227,15 +241,23 @@ def epsilon_lower_bound(
     ------
     ValueError
         If ``alpha`` is not in (0, 1), ``n``, ``n_pilot``, ``n_events`` or
-        ``chunk`` is < 1, the sampler returns the wrong shape, or continuous
-        vector outputs come without ``log_density`` or ``score``.
+        ``chunk`` is not an integer >= 1 (``n`` at most :data:`MAX_DRAWS`,
+        ``n_pilot`` and ``chunk`` at most :data:`MAX_CELLS`), ``rng`` is not a
+        Generator, the sampler returns the wrong shape or NaN, ``log_density``
+        returns NaN, or continuous vector outputs come without
+        ``log_density`` or ``score``.
     """
-    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
-        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-    n = count(n, "n")
-    n_pilot = count(max(10_000, n // 10) if n_pilot is None else n_pilot, "n_pilot")
+    alpha = probability(alpha, "alpha", open_interval=True)
+    n = count(n, "n", maximum=MAX_DRAWS)
+    n_pilot = count(max(10_000, n // 10) if n_pilot is None else n_pilot, "n_pilot", maximum=MAX_CELLS)
     n_events = count(n_events, "n_events")
-    chunk = count(chunk, "chunk")
+    chunk = count(chunk, "chunk", maximum=MAX_CELLS)
+    rng = generator(rng)
+    for name, fn in (("sampler", sampler), ("log_density", log_density), ("score", score)):
+        if not callable(fn) and not (fn is None and name != "sampler"):
+            raise ValueError(f"{name} must be callable, got {fn!r:.80}")
+    if score_decimals is not None:
+        score_decimals = count(score_decimals, "score_decimals", minimum=0, maximum=15)
 
     def draw(inp: Any, size: int) -> NDArray:
         return _as_outputs(sampler(inp, size, rng), size)
@@ -302,12 +324,16 @@ def _scorer(
         if log_density is not None:
             lp = np.asarray(log_density(data, x), dtype=float)
             lq = np.asarray(log_density(neighbour, x), dtype=float)
+            if np.isnan(lp).any() or np.isnan(lq).any() or np.isposinf(lp).any() or np.isposinf(lq).any():
+                raise ValueError("log_density returned NaN or +inf (a log density is finite or -inf)")
             with np.errstate(invalid="ignore"):
                 s = lp - lq
-            s = np.where(np.isposinf(lp) & np.isposinf(lq), 0.0, s)
-            return rounded(np.where(np.isnan(s), 0.0, s))
+            return rounded(np.where(np.isnan(s), 0.0, s))  # -inf - -inf: impossible under both
         if score is not None:
-            return rounded(np.asarray(score(x), dtype=float))
+            s = np.asarray(score(x), dtype=float)
+            if s.shape != (x.shape[0],) or np.isnan(s).any():
+                raise ValueError(f"score must return one number (not NaN) per output, got shape {s.shape}")
+            return rounded(s)
         if x.ndim == 1:
             return rounded(x.astype(float))
         raise ValueError("continuous vector outputs need log_density or score to define events")
@@ -417,8 +443,8 @@ def exact_epsilon(p: ArrayLike, q: ArrayLike) -> float:
     >>> exact_epsilon([1.0, 0.0], [0.5, 0.5])
     inf
     """
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
+    p = real_array(p, "p")
+    q = real_array(q, "q")
     if p.shape != q.shape:
         raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
     for name, a in (("p", p), ("q", q)):
@@ -439,12 +465,16 @@ def ordered_top3_law(log_weights: ArrayLike) -> NDArray[np.float64]:
 
     Entry ``[i, j, k]`` is ``w_i/W * w_j/(W - w_i) * w_k/(W - w_i - w_j)`` for
     distinct ``i, j, k`` (Eq. 6 with weights ``w = exp(log_weights)``), zero
-    otherwise; computed in log space.
+    otherwise; computed in log space. Memory grows as ``V^3``: above
+    :data:`MAX_CELLS` entries (about 500 VPPs) a ``ValueError`` is raised.
     """
-    lw = np.asarray(log_weights, dtype=float)
+    lw = real_array(log_weights, "log_weights")
     v = lw.size
     if lw.ndim != 1 or v < 3:
         raise ValueError("need a 1-D array of at least 3 log weights")
+    if np.isnan(lw).any() or np.isposinf(lw).any():
+        raise ValueError("log_weights must be finite or -inf (weight 0), not NaN or +inf")
+    cells(v**3, f"the law of {v} VPPs (V^3 entries)")
     top = np.max(lw[np.isfinite(lw)]) if np.isfinite(lw).any() else 0.0
     w = np.exp(lw - top)
     eye = np.eye(v, dtype=bool)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
+
+import numpy as np
+
+from vpt._checks import instance, text
 from vpt.ledger import Registry
 
 __all__ = ["AUTHORITY_ROLES", "CoinError", "Wallets"]
@@ -18,7 +23,9 @@ class CoinError(ValueError):
 class Wallets:
     """Balances of VPP coin (whole coins) with the paper's three uses and full accounting.
 
-    Every operation checks everything first and changes nothing if it fails.
+    Every operation checks everything first and changes nothing if it fails:
+    :class:`CoinError` (a ``ValueError``) for what the rules forbid or a
+    malformed amount, ``PermissionError`` for a node id that is not registered.
     The invariant :meth:`check_conservation` holds after every successful
     operation: the coins held (wallets plus the mining pool) equal the coins
     minted as mining rewards plus the coins bought with local currency minus
@@ -26,14 +33,15 @@ class Wallets:
     """
 
     def __init__(self, registry: Registry) -> None:
-        self.registry = registry
+        self.registry = instance(registry, Registry, "registry")
         self.balance: dict[str, int] = {}
         self.minted = 0
         self.bought = 0
         self.sold = 0
 
     def held(self, node_id: str) -> int:
-        """Coins held by ``node_id`` (0 if none)."""
+        """Coins held by ``node_id`` (0 if none; the pool is ``"<mining pool>"``)."""
+        text(node_id, "node_id")
         return self.balance.get(node_id, 0)
 
     def _add(self, node_id: str, coins: int) -> None:
@@ -41,11 +49,12 @@ class Wallets:
 
     @staticmethod
     def _amount(value: int, name: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise CoinError(f"{name} must be a whole, non-negative number of coins, got {value!r}")
-        return value
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
+            raise CoinError(f"{name} must be a whole, non-negative number of coins, got {value!r:.80}")
+        return int(value)
 
     def _member(self, node_id: str) -> str:
+        text(node_id, "node id")
         self.registry.node(node_id)  # raises PermissionError for strangers
         return node_id
 
@@ -61,8 +70,10 @@ class Wallets:
             For negative amounts, fees above the price, a buyer who cannot pay,
             or a VPP that is not an authoritative node.
         """
-        for name, v in (("price", price), ("transaction_fee", transaction_fee), ("mining_fee", mining_fee)):
+        price, transaction_fee, mining_fee = (
             self._amount(v, name)
+            for name, v in (("price", price), ("transaction_fee", transaction_fee), ("mining_fee", mining_fee))
+        )
         for node in (buyer, seller, vpp):
             self._member(node)
         if buyer == seller:
@@ -90,11 +101,16 @@ class Wallets:
             If the shares exceed the pool, a winner is not an authoritative node,
             or the lists do not match.
         """
+        if not isinstance(winners, (list, tuple)) or not isinstance(fee_shares, (list, tuple)):
+            raise CoinError("winners and fee_shares must be lists")
         if len(winners) != len(fee_shares) or not winners:
             raise CoinError("one fee share per winner, and at least a leader")
-        self._amount(mining_reward, "mining_reward")
-        for w, s in zip(winners, fee_shares, strict=True):
-            self._amount(s, "fee share")
+        if len(set(map(repr, winners))) != len(winners):
+            raise CoinError("a miner can be elected only once per election")
+        mining_reward = self._amount(mining_reward, "mining_reward")
+        fee_shares = [self._amount(s, "fee share") for s in fee_shares]
+        for w in winners:
+            self._member(w)
             if self.registry.node(w).role not in AUTHORITY_ROLES:
                 raise CoinError(f"{w!r} cannot mine")
         if sum(fee_shares) > self.held(POOL):
@@ -115,8 +131,11 @@ class Wallets:
             If ``authority`` is not an authoritative node, the direction is
             unknown, or a seller holds fewer coins than it sells.
         """
-        self._amount(coins, "coins")
+        coins = self._amount(coins, "coins")
         self._member(node)
+        self._member(authority)
+        if direction not in ("buy", "sell") or not isinstance(direction, str):
+            raise CoinError(f"direction must be 'buy' or 'sell', got {direction!r:.80}")
         if self.registry.node(authority).role not in AUTHORITY_ROLES:
             raise CoinError(f"{authority!r} is not an authoritative node: coins are exchanged only through one")
         if direction == "buy":

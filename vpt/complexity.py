@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vpt._checks import prices_1d
+from vpt._checks import count, prices_1d
 from vpt.auction import Trades
 
 __all__ = ["Counts", "count_auction_literal", "count_auction_sorted", "count_fees_and_welfare", "count_miner_selection"]
@@ -29,6 +29,11 @@ class Counts:
         return int(self.counts.get(key, 0))
 
 
+#: The most loop iterations a counting function runs (its counts are kept in a Python loop): larger inputs
+#: raise ``ValueError``.
+LOOP_LIMIT = 10**7
+
+
 def count_auction_literal(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Counts]:
     """Algorithm 2 lines 1-15 as in :func:`vpt.auction.match_literal` (sorted seller order), counting.
 
@@ -41,6 +46,8 @@ def count_auction_literal(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Cou
     """
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
+    if b.size * a.size > LOOP_LIMIT:
+        raise ValueError(f"counting {b.size} x {a.size} buyer-seller pairs is above the limit of {LOOP_LIMIT:,}")
     c: Counter = Counter()
     remaining = [True] * b.size
     buyers, sellers = [], []
@@ -126,7 +133,7 @@ def count_fees_and_welfare(n_trades: int) -> Counts:
     subtraction): ``loop`` iterations and ``arith`` operations.
     """
     c: Counter = Counter()
-    for _ in range(int(n_trades)):
+    for _ in range(count(n_trades, "n_trades", minimum=0, maximum=LOOP_LIMIT)):
         c["loop"] += 1
         c["arith"] += 2  # T = P * RT_tx, M = P * RT_m
         c["arith"] += 2  # P_f = P - (T + M)
@@ -144,7 +151,8 @@ def count_miner_selection(n_vpps: int, n_trades: int) -> Counts:
     one addition per trade) and ``rewards`` (lines 41-43, three products and
     one sum).
     """
-    v, w = int(n_vpps), int(n_trades)
+    v = count(n_vpps, "n_vpps", minimum=1, maximum=LOOP_LIMIT)
+    w = count(n_trades, "n_trades", minimum=0, maximum=LOOP_LIMIT)
     c: Counter = Counter()
     for _ in range(v):
         c["energy_sum"] += 1

@@ -14,6 +14,7 @@ import datetime as dt
 import gzip
 import io
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +22,8 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
+
+from vpt._checks import cells, count, instance
 
 __all__ = [
     "AUSGRID_SUMMARY",
@@ -147,13 +150,11 @@ class Households:
         ValueError
             If more homes or days are asked for than the data hold.
         """
-        n_homes = self.n_homes if n_homes is None else int(n_homes)
-        if not 1 <= n_homes <= self.n_homes:
-            raise ValueError(f"n_homes must be in 1..{self.n_homes}, got {n_homes}")
+        n_homes = self.n_homes if n_homes is None else count(n_homes, "n_homes", maximum=self.n_homes)
         first = self.days()[0]
-        start = first if start_date is None else np.datetime64(start_date, "D")  # type: ignore[call-overload]
+        start = first if start_date is None else _date(start_date, "start_date")
         offset = int((start - first).astype(int))
-        n_days = self.n_days - offset if n_days is None else int(n_days)
+        n_days = self.n_days - offset if n_days is None else count(n_days, "n_days")
         if offset < 0 or n_days < 1 or offset + n_days > self.n_days:
             raise ValueError(f"days {start} + {n_days} are outside the data ({first} + {self.n_days} days)")
         cols = slice(offset * HALF_HOURS, (offset + n_days) * HALF_HOURS)
@@ -321,17 +322,11 @@ def generate_households(
     >>> h.consumption.shape
     (3, 96)
     """
-    if int(n_homes) != n_homes or n_homes < 1:
-        raise ValueError(f"n_homes must be a positive integer, got {n_homes!r}")
-    if int(n_days) != n_days or n_days < 1:
-        raise ValueError(f"n_days must be a positive integer, got {n_days!r}")
-    if int(seed) != seed or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    try:
-        start = np.datetime64(start_date, "D")  # type: ignore[call-overload]
-    except ValueError as exc:
-        raise ValueError(f"start_date {start_date!r} is not a date") from exc
-    n_homes, n_days, seed = int(n_homes), int(n_days), int(seed)
+    n_homes = count(n_homes, "n_homes")
+    n_days = count(n_days, "n_days", maximum=366 * 1000)
+    seed = count(seed, "seed", minimum=0)
+    cells(n_homes * n_days * HALF_HOURS, f"{n_homes} homes over {n_days} days of half-hours")
+    start = _date(start_date, "start_date")
 
     homes = _draw_homes(seed, n_homes)
     use_norm, cl_year_total, pv_norm = _annual_normalisers(homes)
@@ -488,6 +483,7 @@ def annual_summary(households: Households) -> dict[str, tuple[float, float]]:
     Annual totals are the sums over the period scaled to 365 days, so the
     comparison with Ausgrid's figures is meaningful for a full year.
     """
+    instance(households, Households, "households")
     scale = 365.0 / households.n_days
     use = households.consumption.sum(axis=1) * scale
     gen = households.generation.sum(axis=1) * scale
@@ -545,7 +541,10 @@ def write_ausgrid(households: Households, path: str | Path, title: str | None = 
     ``.gz`` is gzip-compressed (with a zero timestamp, so the bytes are
     reproducible).
     """
-    path = Path(path)
+    instance(households, Households, "households")
+    path = _path(path, "path")
+    if title is not None and not isinstance(title, str):
+        raise ValueError(f"title must be a string or None, got {title!r:.80}")
     title = title or "Synthetic solar home half-hour data (vpt.data.generate_households; not Ausgrid data)"
     days = households.days().astype(object)
     general = households.general_consumption
@@ -610,14 +609,22 @@ def read_ausgrid(path: str | Path) -> Households:
         capacity or postcode changes between rows, or a customer lacks a
         category on some day.
     """
-    path = Path(path)
+    path = _path(path, "path")
     where = str(path)
-    rows: dict[tuple[int, dt.date, str], NDArray[np.float64]] = {}
-    meta: dict[int, tuple[float, int, int]] = {}
     try:
         fh = _open_text(path, "r")
     except OSError as exc:
         raise ValueError(f"{where}: cannot open ({exc})") from exc
+    try:
+        return _read_rows(fh, where)
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:  # a corrupt .gz, a truncated or binary file
+        raise ValueError(f"{where}: not a readable Ausgrid CSV file ({type(exc).__name__}: {exc})") from None
+
+
+def _read_rows(fh: IO[str], where: str) -> Households:
+    """Parse the opened file (title, header, rows) into households."""
+    rows: dict[tuple[int, dt.date, str], NDArray[np.float64]] = {}
+    meta: dict[int, tuple[float, int, int]] = {}
     with fh:
         reader = csv.reader(fh)
         header, col = _read_header(reader, where)
@@ -797,8 +804,28 @@ def load_households(path: str | Path | None = None) -> Households:
     """
     import os
 
-    chosen = path or os.environ.get(HOUSEHOLDS_ENV) or shipped_path()
+    chosen = _path(path, "path") if path is not None else os.environ.get(HOUSEHOLDS_ENV) or shipped_path()
     return read_ausgrid(chosen)
+
+
+def _path(value: Any, name: str) -> Path:
+    """A file path given as a string or path-like object."""
+    if not isinstance(value, (str, os.PathLike)) or (isinstance(value, str) and not value):
+        raise ValueError(f"{name} must be a file path (str or os.PathLike), got {value!r:.80}")
+    return Path(value)
+
+
+def _date(value: Any, name: str) -> Any:
+    """A calendar day from an ISO string, ``datetime.date`` or ``numpy.datetime64``."""
+    if not isinstance(value, (str, dt.date, np.datetime64)):
+        raise ValueError(f"{name} must be an ISO date, datetime.date or numpy.datetime64, got {value!r:.80}")
+    try:
+        day = np.datetime64(value, "D")  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} is not a date: {value!r:.80}") from None
+    if np.isnat(day):
+        raise ValueError(f"{name} is not a date: {value!r:.80}")
+    return day
 
 
 if __name__ == "__main__":  # pragma: no cover - regenerates the shipped file

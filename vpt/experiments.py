@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import count, positive
+from vpt._checks import (
+    MAX_CELLS,
+    MAX_DRAWS,
+    cells,
+    choice,
+    count,
+    generator,
+    instance,
+    non_negative,
+    positive,
+    probability,
+    text,
+)
 from vpt.data import Households
 from vpt.market import PAPER_VPP_SIZES, MonthRounds, hourly_energy, run_rounds
-from vpt.mining import NO_WINNER, Rewards, elect, place_probabilities, rewards
+from vpt.mining import MECHANISMS, NO_WINNER, Rewards, check_params, elect, place_probabilities, rewards
 from vpt.state import limits_from_quantiles
 
 __all__ = [
@@ -48,6 +61,14 @@ class MiningSetting:
     params: dict
     pricing: str
 
+    def __post_init__(self) -> None:
+        text(self.name, "name")
+        choice(self.mechanism, "mechanism", MECHANISMS)
+        if not isinstance(self.params, dict):
+            raise ValueError(f"params must be a dict, got {self.params!r:.80}")
+        check_params(self.mechanism, self.params)
+        text(self.pricing, "pricing")
+
 
 def paper_settings(sensitivity: float = 1.0, epsilons=PAPER_EPSILONS) -> list[MiningSetting]:
     """The six settings of Fig. 6: PoEM, PPoEM at each epsilon, PoA, PoE.
@@ -57,6 +78,7 @@ def paper_settings(sensitivity: float = 1.0, epsilons=PAPER_EPSILONS) -> list[Mi
     ``sensitivity`` is ``Delta q2`` in kWh.
     """
     positive(sensitivity, "sensitivity")
+    epsilons = _epsilons(epsilons)
     out = [MiningSetting("PoEM", "poem", {}, "poem")]
     out += [
         MiningSetting(f"PPoEM eps={e:g}", "ppoem", {"eps3": e, "sensitivity": sensitivity}, f"ppoem eps={e:g}")
@@ -64,6 +86,13 @@ def paper_settings(sensitivity: float = 1.0, epsilons=PAPER_EPSILONS) -> list[Mi
     ]
     out += [MiningSetting("PoA", "poa", {}, "poem"), MiningSetting("PoE", "poe", {}, "poem")]
     return out
+
+
+def _epsilons(values: Any) -> tuple[float, ...]:
+    """A list or tuple of privacy budgets, each finite and > 0 (may be empty)."""
+    if not isinstance(values, (list, tuple)):
+        raise ValueError(f"epsilons must be a list or tuple of numbers, got {values!r:.80}")
+    return tuple(positive(e, "epsilon") for e in values)
 
 
 def month_of_rounds(
@@ -83,6 +112,10 @@ def month_of_rounds(
     :func:`vpt.market.run_rounds` keeps the market's draws apart from the
     private prices' and each child starts from the same market seed.
     """
+    instance(homes, Households, "homes")
+    rng = generator(rng)
+    epsilons = _epsilons(epsilons)
+    length = count(length, "length")
     _, _, demand = hourly_energy(homes)
     limits = limits_from_quantiles(demand, quantiles)
     market_seed = int(rng.integers(2**63))
@@ -142,7 +175,21 @@ def run_elections(
     replacement (rounds without trades mine no block). All settings use the
     same sequence of rounds.
     """
-    n = count(n_elections, "n_elections")
+    n = count(n_elections, "n_elections", maximum=MAX_DRAWS)
+    rng = generator(rng)
+    non_negative(mining_reward, "mining_reward")
+    if not isinstance(rounds, dict) or not rounds or not all(isinstance(r, MonthRounds) for r in rounds.values()):
+        raise ValueError("rounds must map pricing names to MonthRounds (as month_of_rounds returns)")
+    if (
+        not isinstance(settings, (list, tuple))
+        or not settings
+        or not all(isinstance(s, MiningSetting) for s in settings)
+    ):
+        raise ValueError("settings must be a non-empty list of MiningSetting")
+    for s in settings:
+        if s.pricing not in rounds:
+            raise ValueError(f"setting {s.name!r} uses the rounds {s.pricing!r}, which are not in rounds")
+        cells(n * rounds[s.pricing].vpp_energy.shape[1], f"{n} elections")
     first = rounds[settings[0].pricing]
     traded = np.flatnonzero(first.traded)
     if traded.size == 0:
@@ -165,6 +212,8 @@ def run_elections(
 
 def accumulate(run: ElectionRun, n_vpps: int) -> NDArray[np.float64]:
     """Total reward of each VPP over all elections of ``run`` (Fig. 7)."""
+    instance(run, ElectionRun, "run")
+    n_vpps = count(n_vpps, "n_vpps", minimum=int(run.winners.max(initial=-1)) + 1, maximum=MAX_CELLS)
     total = np.zeros(n_vpps)
     for place in range(3):
         w = run.winners[:, place]
@@ -181,7 +230,11 @@ def coin_flows(run: ElectionRun, rounds: MonthRounds) -> dict[str, float]:
     + transaction_fees + mining_pool`` and ``mining_pool = fees_paid_to_miners
     + unpaid``; new coins enter only as ``minted`` (the fixed reward MR).
     """
+    instance(run, ElectionRun, "run")
+    instance(rounds, MonthRounds, "rounds")
     i = run.round_index
+    if i.size and i.max() >= rounds.n_trades.size:
+        raise ValueError("run's elections use rounds that rounds does not have")
     paid = run.rewards.paid.sum()
     minted = run.rewards.minted.sum()
     return {
@@ -207,12 +260,14 @@ def share_states(rounds: MonthRounds, vpp: int, thresholds=TABLE_I_THRESHOLDS) -
     ``thresholds[1]`` is T1 (high chance to win the next election), above
     ``thresholds[0]`` T2, the rest T3.
     """
-    lo, hi = thresholds
-    if not 0 <= lo < hi <= 1:
+    instance(rounds, MonthRounds, "rounds")
+    if not isinstance(thresholds, (list, tuple)) or len(thresholds) != 2:
+        raise ValueError(f"thresholds must be two shares (low, high), got {thresholds!r:.80}")
+    lo, hi = (probability(t, "threshold") for t in thresholds)
+    if not lo < hi:
         raise ValueError(f"thresholds must satisfy 0 <= low < high <= 1, got {thresholds}")
     traded = rounds.traded
-    if not 0 <= vpp < rounds.vpp_energy.shape[1]:
-        raise ValueError(f"vpp must be in 0..{rounds.vpp_energy.shape[1] - 1}")
+    vpp = count(vpp, "vpp", minimum=0, maximum=rounds.vpp_energy.shape[1] - 1)
     share = rounds.vpp_energy[traded, vpp] / rounds.traded_kwh[traded]
     return np.where(share > hi, 0, np.where(share > lo, 1, 2)).astype(np.int64)
 
@@ -226,7 +281,15 @@ def estimate_transitions(states: NDArray[np.int64], n_states: int = 3) -> tuple[
         If a state is never left (its row of counts is empty), so its row of
         the matrix cannot be estimated.
     """
-    s = np.asarray(states, dtype=np.int64)
+    n_states = count(n_states, "n_states", maximum=4096)
+    s = np.asarray(states) if isinstance(states, (list, tuple, np.ndarray)) else np.asarray(None)
+    if s.ndim != 1 or (s.size and s.dtype.kind not in "iu"):
+        raise ValueError(f"states must be a 1-D array of integer states, got {states!r:.80}")
+    if s.size < 2:
+        raise ValueError("states must hold at least two steps to count a transition")
+    if s.min() < 0 or s.max() >= n_states:
+        raise ValueError(f"states must be in 0..{n_states - 1}")
+    s = s.astype(np.int64)
     counts = np.zeros((n_states, n_states), dtype=np.int64)
     np.add.at(counts, (s[:-1], s[1:]), 1)
     rows = counts.sum(axis=1, keepdims=True)
@@ -249,12 +312,21 @@ class DayChain:
     unpaid: int
 
 
-def build_day_chain(homes: Households, day: str, rng: np.random.Generator, *, mining_reward: int = 500) -> DayChain:
+def build_day_chain(
+    homes: Households,
+    day: str,
+    rng: np.random.Generator,
+    *,
+    mining_reward: int = 500,
+    vpp_sizes: ArrayLike = PAPER_VPP_SIZES,
+) -> DayChain:
     """Record one day of PoEM trading rounds (hourly, rounds with trades) on a permissioned LVPP ledger.
 
     Each home is a registered node with its smart-meter id; each of the ten
     VPPs an LVPP. Keys are derived from ``rng`` so that the chain is
-    reproducible (a demonstration, not a key-management practice). Per
+    reproducible (a demonstration, not a key-management practice). ``vpp_sizes``
+    assigns the homes to VPPs in order (:func:`vpt.market.assign_vpps`; the
+    paper's ten VPPs by default). Per
     round: the auction's unit slots are merged into one transaction per
     (seller, buyer) pair (energy in Wh, coins = price in whole cents,
     rounded), signed by both; buyers first buy the coins they need from
@@ -269,18 +341,21 @@ def build_day_chain(homes: Households, day: str, rng: np.random.Generator, *, mi
     from vpt.mining import elect
     from vpt.state import SystemState, classify_demand
 
+    instance(homes, Households, "homes")
+    rng = generator(rng)
+    mining_reward = count(mining_reward, "mining_reward", minimum=0)
     one = homes.subset(start_date=day, n_days=1)
     registry = Registry()
     keys = {}
     home_ids = [f"home-{c:03d}" for c in one.customer]
     for hid, c in zip(home_ids, one.customer, strict=True):
         keys[hid] = registry.register(hid, "home", meter_id=f"NMI-{c:05d}", key_seed=rng.bytes(32))
-    vpp_ids = [f"lvpp-{v + 1:02d}" for v in range(len(PAPER_VPP_SIZES))]
+    vpp_of = assign_vpps(vpp_sizes, one.n_homes)
+    vpp_ids = [f"lvpp-{v + 1:02d}" for v in range(int(vpp_of.max()) + 1)]
     for vid in vpp_ids:
         keys[vid] = registry.register(vid, "lvpp", key_seed=rng.bytes(32))
     ledger = Ledger("lvpp", registry)
     wallets = Wallets(registry)
-    vpp_of = assign_vpps(PAPER_VPP_SIZES, one.n_homes)
     base_ask, base_bid = household_prices(one.n_homes, rng, PriceModel())
     surplus, deficit, demand = hourly_energy(one)
     _, _, month_demand = hourly_energy(homes)

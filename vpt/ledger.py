@@ -15,12 +15,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from vpt._checks import choice, count, instance
 
 __all__ = [
     "LAYERS",
@@ -56,8 +60,19 @@ class ValidationError(ValueError):
 
 
 def canonical(obj: Any) -> bytes:
-    """The canonical byte encoding: sorted-key, whitespace-free ASCII JSON."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode("ascii")
+    """The canonical byte encoding: sorted-key, whitespace-free ASCII JSON.
+
+    Raises
+    ------
+    ValueError
+        If ``obj`` holds anything JSON cannot encode exactly (NaN, infinities,
+        arrays, bytes, non-string keys, cycles).
+    """
+    try:
+        text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    except (TypeError, RecursionError) as exc:
+        raise ValueError(f"not encodable as canonical JSON: {exc}") from None
+    return text.encode("ascii")
 
 
 def _sha256(data: bytes) -> str:
@@ -65,15 +80,22 @@ def _sha256(data: bytes) -> str:
 
 
 def _require_int(value: Any, name: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValidationError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return value
+    """An integer (Python or NumPy, not ``bool``) >= ``minimum``, as a Python ``int``; no coercion of other types."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValidationError(f"{name} must be an integer >= {minimum}, got {value!r:.80}")
+    return int(value)
 
 
 def _require_str(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value:
-        raise ValidationError(f"{name} must be a non-empty string, got {value!r}")
+        raise ValidationError(f"{name} must be a non-empty string, got {value!r:.80}")
     return value
+
+
+def _require_sequence(value: Any, name: str) -> tuple:
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(f"{name} must be a list or tuple, got {value!r:.80}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,14 @@ class Node:
     role: str
     meter_id: str | None
     public_key: bytes
+
+    def __post_init__(self) -> None:
+        _require_str(self.node_id, "node_id")
+        choice(self.role, "role", ROLES)
+        if self.meter_id is not None:
+            _require_str(self.meter_id, "meter_id")
+        if not isinstance(self.public_key, bytes) or len(self.public_key) != 32:
+            raise ValueError(f"public_key must be 32 bytes (a raw Ed25519 key), got {self.public_key!r:.80}")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -124,8 +154,9 @@ class Registry:
             paper's defence against sybil identities).
         """
         _require_str(node_id, "node_id")
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        choice(role, "role", ROLES)
+        if meter_id is not None:
+            _require_str(meter_id, "meter_id")
         if node_id in self._nodes:
             raise ValueError(f"node id {node_id!r} is already registered")
         if role in ("home", "der") and not meter_id:
@@ -148,9 +179,12 @@ class Registry:
 
         Raises
         ------
+        ValueError
+            If ``node_id`` is not a non-empty string.
         PermissionError
             If no such node is registered.
         """
+        _require_str(node_id, "node_id")
         try:
             return self._nodes[node_id]
         except KeyError:
@@ -163,16 +197,21 @@ class Registry:
         its result is cached: validating a chain again (after a refused
         append, in recovery, for every tampered copy) re-checks every field and
         hash but pays for each signature only once. Any altered byte is a new
-        cache key and is verified afresh.
+        cache key and is verified afresh. An unknown node verifies nothing
+        (``False``); arguments of the wrong type raise ``ValueError``.
         """
+        _require_str(node_id, "node_id")
+        for name, value in (("signature", signature), ("message", message)):
+            if not isinstance(value, (bytes, bytearray)):
+                raise ValueError(f"{name} must be bytes, got {value!r:.80}")
         try:
             public_key = self.node(node_id).public_key
         except PermissionError:
             return False
         return _verify_ed25519(public_key, bytes(signature), bytes(message))
 
-    def __contains__(self, node_id: str) -> bool:
-        return node_id in self._nodes
+    def __contains__(self, node_id: object) -> bool:
+        return isinstance(node_id, str) and node_id in self._nodes
 
 
 @dataclass(frozen=True)
@@ -185,6 +224,17 @@ class Transaction:
     coins: int
     slot: str
     signatures: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Refuse malformed fields (:class:`ValidationError`); NumPy integers are stored as Python ints."""
+        _require_str(self.seller, "seller")
+        _require_str(self.buyer, "buyer")
+        object.__setattr__(self, "energy_wh", _require_int(self.energy_wh, "energy_wh", 1))
+        object.__setattr__(self, "coins", _require_int(self.coins, "coins", 0))
+        _require_str(self.slot, "slot")
+        sigs = self.signatures
+        if not isinstance(sigs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sigs.items()):
+            raise ValidationError(f"signatures must map node ids to hex strings, got {sigs!r:.80}")
 
     def body(self) -> dict[str, Any]:
         """The signed fields."""
@@ -204,17 +254,18 @@ class Transaction:
     def from_obj(cls, obj: Any) -> Transaction:
         """Parse a transaction from its JSON dict; :class:`ValidationError` on any malformed field."""
         if not isinstance(obj, dict) or set(obj) != {"seller", "buyer", "energy_wh", "coins", "slot", "signatures"}:
-            raise ValidationError(f"malformed transaction {obj!r}")
+            raise ValidationError(f"malformed transaction {obj!r:.200}")
+        for name in ("energy_wh", "coins"):  # the encoding has Python ints only (no NumPy types in JSON)
+            if type(obj[name]) is not int:
+                raise ValidationError(f"{name} must be an integer, got {obj[name]!r:.80}")
         sigs = obj["signatures"]
-        if not isinstance(sigs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sigs.items()):
-            raise ValidationError("malformed signatures")
         return cls(
-            _require_str(obj["seller"], "seller"),
-            _require_str(obj["buyer"], "buyer"),
-            _require_int(obj["energy_wh"], "energy_wh", 1),
-            _require_int(obj["coins"], "coins", 0),
-            _require_str(obj["slot"], "slot"),
-            dict(sigs),
+            obj["seller"],
+            obj["buyer"],
+            obj["energy_wh"],
+            obj["coins"],
+            obj["slot"],
+            dict(sigs) if isinstance(sigs, dict) else sigs,
         )
 
     def check(self, registry: Registry) -> None:
@@ -224,7 +275,10 @@ class Transaction:
         ------
         ValidationError
             Naming what is wrong.
+        ValueError
+            If ``registry`` is not a :class:`Registry`.
         """
+        instance(registry, Registry, "registry")
         Transaction.from_obj(self.to_obj())
         if self.seller == self.buyer:
             raise ValidationError("a node cannot trade with itself")
@@ -246,6 +300,11 @@ class Transaction:
 
 def sign_transaction(tx: Transaction, signers: dict[str, Ed25519PrivateKey]) -> Transaction:
     """Return ``tx`` signed by the given parties (their private keys by node id)."""
+    instance(tx, Transaction, "tx")
+    if not isinstance(signers, dict) or not all(
+        isinstance(k, str) and isinstance(v, Ed25519PrivateKey) for k, v in signers.items()
+    ):
+        raise ValueError(f"signers must map node ids to Ed25519 private keys, got {signers!r:.80}")
     message = canonical(tx.body())
     sigs = dict(tx.signatures)
     for node_id, key in signers.items():
@@ -263,6 +322,22 @@ class Block:
     miners: tuple[str, ...]
     rewards: tuple[int, ...]
     hash: str
+
+    def __post_init__(self) -> None:
+        """Refuse malformed fields (:class:`ValidationError`): rewards are whole, non-negative coins."""
+        object.__setattr__(self, "index", _require_int(self.index, "index"))
+        _require_str(self.prev_hash, "prev_hash")
+        txs = _require_sequence(self.transactions, "transactions")
+        if not all(isinstance(t, Transaction) for t in txs):
+            raise ValidationError("transactions must be Transaction objects")
+        object.__setattr__(self, "transactions", txs)
+        object.__setattr__(
+            self, "miners", tuple(_require_str(m, "miner") for m in _require_sequence(self.miners, "miners"))
+        )
+        rewards = _require_sequence(self.rewards, "rewards")
+        object.__setattr__(self, "rewards", tuple(_require_int(r, "reward") for r in rewards))
+        if not isinstance(self.hash, str):
+            raise ValidationError(f"hash must be a string, got {self.hash!r:.80}")
 
     def content(self) -> dict[str, Any]:
         """The hashed fields."""
@@ -291,10 +366,12 @@ class Block:
         ValidationError
             If the bytes are not the canonical encoding of a well-formed block.
         """
+        if not isinstance(data, bytes):
+            raise ValidationError(f"a block is parsed from bytes, got {type(data).__name__}")
         try:
             obj = json.loads(data.decode("ascii"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValidationError(f"not a block encoding: {exc}") from None
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            raise ValidationError(f"not a block encoding: {type(exc).__name__}: {exc}"[:300]) from None
         if not isinstance(obj, dict) or set(obj) != {"index", "prev_hash", "transactions", "miners", "rewards", "hash"}:
             raise ValidationError(
                 "a block has exactly the fields index, prev_hash, transactions, miners, rewards, hash"
@@ -322,8 +399,18 @@ GENESIS_PREV = "0" * 64
 
 
 def make_block(index: int, prev_hash: str, transactions, miners, rewards) -> Block:
-    """Assemble a block and compute its hash."""
-    draft = Block(index, prev_hash, tuple(transactions), tuple(miners), tuple(int(r) for r in rewards), "")
+    """Assemble a block and compute its hash.
+
+    Raises
+    ------
+    ValidationError
+        For a malformed field: ``index`` not an integer >= 0, ``prev_hash``
+        not a non-empty string, ``transactions`` not a list of
+        :class:`Transaction`, ``miners`` not a list of node ids, or
+        ``rewards`` not a list of whole, non-negative coins (nothing is
+        rounded or converted: ``1.9`` and ``"7"`` are refused).
+    """
+    draft = Block(index, prev_hash, transactions, miners, rewards, "")
     return Block(draft.index, draft.prev_hash, draft.transactions, draft.miners, draft.rewards, draft.compute_hash())
 
 
@@ -331,7 +418,11 @@ class Chain:
     """An append-only list of blocks; :meth:`validate` checks every link and every block's contents."""
 
     def __init__(self, blocks=()) -> None:
+        if isinstance(blocks, (str, bytes)) or not hasattr(blocks, "__iter__"):
+            raise ValidationError(f"blocks must be an iterable of Block, got {blocks!r:.80}")
         self.blocks: list[Block] = list(blocks)
+        if not all(isinstance(b, Block) for b in self.blocks):
+            raise ValidationError("blocks must be Block objects")
 
     @property
     def head_hash(self) -> str:
@@ -348,7 +439,16 @@ class Chain:
         ------
         ValidationError
             At the first problem, naming the block.
+        ValueError
+            If ``registry`` is not a :class:`Registry`, ``miner_roles`` not a
+            set of roles, or ``start`` not in ``0..len(blocks)``.
         """
+        instance(registry, Registry, "registry")
+        if miner_roles is not None and (
+            not isinstance(miner_roles, (set, frozenset)) or not all(r in ROLES for r in miner_roles)
+        ):
+            raise ValueError(f"miner_roles must be a set of roles from {ROLES}, got {miner_roles!r:.80}")
+        start = count(start, "start", minimum=0, maximum=len(self.blocks))
         prev = self.blocks[start - 1].hash if start > 0 else GENESIS_PREV
         for i, block in enumerate(self.blocks[start:], start=start):
             where = f"block {i}"
@@ -379,6 +479,8 @@ class Chain:
     @classmethod
     def from_bytes(cls, data: bytes) -> Chain:
         """Parse a chain from its canonical bytes; :class:`ValidationError` if they are malformed."""
+        if not isinstance(data, bytes):
+            raise ValidationError(f"a chain is parsed from bytes, got {type(data).__name__}")
         return cls(Block.from_bytes(line) for line in data.split(b"\n")) if data else cls()
 
 
@@ -386,8 +488,8 @@ class Ledger:
     """One layer's ledger with its permissions: who may read it and who may append (mine) blocks."""
 
     def __init__(self, layer: str, registry: Registry) -> None:
-        if layer not in LAYERS:
-            raise ValueError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+        choice(layer, "layer", tuple(LAYERS))
+        instance(registry, Registry, "registry")
         self.layer = layer
         self.registry = registry
         self._chain = Chain()
@@ -416,9 +518,11 @@ class Ledger:
         PermissionError
             If the node may not mine on this layer, or an elected miner may not.
         ValidationError
-            If the new block does not validate; the ledger is then unchanged.
+            If the new block does not validate or a field is malformed (see
+            :func:`make_block`); the ledger is then unchanged.
         """
         role = self._role(node_id)
+        miners = _require_sequence(miners, "miners")
         allowed = LAYERS[self.layer]["append"]
         if role not in allowed:
             raise PermissionError(f"{node_id!r} ({role}) may not mine or append on the {self.layer} ledger")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import count, positive
+from vpt._checks import MAX_CELLS, MAX_DRAWS, cells, choice, count, generator, instance, number, positive, prices_1d
 from vpt.auction import Trades, match
 from vpt.data import Households
-from vpt.settlement import Settlement, settle, settle_poem, settle_ppoem
+from vpt.settlement import Settlement, check_pricing_options, settle, settle_poem, settle_ppoem
 from vpt.state import StateLimits, SystemState, classify_demand
 
 __all__ = [
@@ -70,7 +70,7 @@ class PriceModel:
             positive(getattr(self, name), name)
         if not (self.ask_low < self.ask_high and self.bid_low < self.bid_high):
             raise ValueError("price ranges must have low < high")
-        if not 0 <= self.jitter < 1:
+        if not 0 <= number(self.jitter, "jitter") < 1:
             raise ValueError(f"jitter must be in [0, 1), got {self.jitter}")
 
 
@@ -78,7 +78,9 @@ def household_prices(
     n_homes: int, rng: np.random.Generator, model: PriceModel = PriceModel()
 ) -> tuple[NDArray, NDArray]:
     """Each home's base ask and base bid in c/kWh (uniform in the model's ranges)."""
-    n = count(n_homes, "n_homes")
+    n = count(n_homes, "n_homes", maximum=MAX_CELLS)
+    rng = generator(rng)
+    instance(model, PriceModel, "model")
     return rng.uniform(model.ask_low, model.ask_high, n), rng.uniform(model.bid_low, model.bid_high, n)
 
 
@@ -96,6 +98,7 @@ def hourly_energy(homes: Households) -> tuple[NDArray[np.float64], NDArray[np.fl
     surplus, deficit : numpy.ndarray, shape ``(n_homes, n_hours)``
     demand_kw : numpy.ndarray, shape ``(n_hours,)``
     """
+    instance(homes, Households, "homes")
     n, t = homes.consumption.shape
     per_hour = (n, t // 2, 2)
     net = (homes.consumption - homes.generation).reshape(per_hour).sum(axis=2)
@@ -149,31 +152,37 @@ def trading_round(
         For arrays of different lengths, negative energies or prices, or an
         unknown ``pricing``.
     """
-    surplus = np.asarray(surplus_kwh, dtype=float)
-    deficit = np.asarray(deficit_kwh, dtype=float)
-    ask = np.asarray(ask, dtype=float)
-    bid = np.asarray(bid, dtype=float)
-    vpp = np.asarray(vpp_of_home)
+    surplus = prices_1d(surplus_kwh, "surplus_kwh")
+    deficit = prices_1d(deficit_kwh, "deficit_kwh")
+    ask = prices_1d(ask, "ask")
+    bid = prices_1d(bid, "bid")
+    vpp = np.asarray(vpp_of_home) if isinstance(vpp_of_home, (list, tuple, np.ndarray)) else np.asarray(None)
     n = surplus.shape
-    if not (deficit.shape == ask.shape == bid.shape == vpp.shape == n) or len(n) != 1:
+    if not (deficit.shape == ask.shape == bid.shape == vpp.shape == n):
         raise ValueError("surplus, deficit, ask, bid and vpp_of_home must be 1-D arrays of one entry per home")
-    for name, arr in (("surplus_kwh", surplus), ("deficit_kwh", deficit), ("ask", ask), ("bid", bid)):
-        if not np.all(np.isfinite(arr)) or (arr < 0).any():
-            raise ValueError(f"{name} must be finite and non-negative")
+    if vpp.size and (vpp.dtype.kind not in "iu" or vpp.min() < 0):
+        raise ValueError("vpp_of_home must hold VPP indices (integers >= 0)")
+    state = SystemState(state)
+    choice(pricing, "pricing", ("poem", "ppoem"))
+    check_pricing_options(pricing, pricing_options)
+    if rng is not None:
+        generator(rng)
     slot = positive(slot_kwh, "slot_kwh")
-    offers = np.floor(surplus / slot + 1e-9).astype(np.int64)
-    requests = np.floor(deficit / slot + 1e-9).astype(np.int64)
+    with np.errstate(over="ignore"):
+        offers_f = np.floor(surplus / slot + 1e-9)
+        requests_f = np.floor(deficit / slot + 1e-9)
+    cells(int(min(offers_f.sum() + requests_f.sum(), 2.0**62)), f"the slots of {slot_kwh!r} kWh of this round")
+    offers = offers_f.astype(np.int64)
+    requests = requests_f.astype(np.int64)
     seller_home = np.repeat(np.arange(n[0]), offers)
     buyer_home = np.repeat(np.arange(n[0]), requests)
     trades = match(bid[buyer_home] * slot, ask[seller_home] * slot)
     if pricing == "poem":
         settlement = settle_poem(trades, state, **pricing_options)
-    elif pricing == "ppoem":
+    else:
         if rng is None:
             raise ValueError("pricing 'ppoem' draws private prices: pass rng")
         settlement = settle_ppoem(trades, state, rng=rng, **pricing_options)
-    else:
-        raise ValueError(f"unknown pricing {pricing!r}; expected 'poem' or 'ppoem'")
     n_vpps = int(vpp.max()) + 1 if vpp.size else 0
     sold_by = vpp[seller_home[trades.seller]]
     vpp_energy = np.bincount(sold_by, minlength=n_vpps).astype(np.float64) * slot
@@ -224,6 +233,12 @@ def run_rounds(
     same seed gives the same allocation under every pricing rule, and only
     the prices differ.
     """
+    instance(homes, Households, "homes")
+    instance(limits, StateLimits, "limits")
+    rng = generator(rng)
+    instance(price_model, PriceModel, "price_model")
+    choice(pricing, "pricing", ("poem", "ppoem"))
+    check_pricing_options(pricing, pricing_options)
     vpp = assign_vpps(vpp_sizes, homes.n_homes)
     n_vpps = int(vpp.max()) + 1
     market_rng, price_rng = rng.spawn(2)
@@ -309,9 +324,25 @@ def auction_welfare(
         error of the seller mean, standard error of the buyer mean]`` per
         auction, plus ``"trades"`` -> ``[mean number of trades, its standard error, 0, 0]``.
     """
-    count(n_buyers, "n_buyers", 0)
-    count(n_sellers, "n_sellers", 0)
-    reps = count(n_reps, "n_reps", 2)
+    count(n_buyers, "n_buyers", 0, maximum=MAX_CELLS)
+    count(n_sellers, "n_sellers", 0, maximum=MAX_CELLS)
+    reps = count(n_reps, "n_reps", 2, maximum=MAX_DRAWS)
+    rng = generator(rng)
+    instance(price_model, PriceModel, "price_model")
+    state = SystemState(state)
+    if not isinstance(settings, dict) or not all(isinstance(k, str) for k in settings):
+        raise ValueError(f"settings must map names to settings, got {settings!r:.80}")
+    for name, setting in settings.items():
+        if not isinstance(setting, dict) or "pricing" not in setting:
+            raise ValueError(f"setting {name!r} must be a dict with a 'pricing' entry, got {setting!r:.80}")
+        options = {k: v for k, v in setting.items() if k != "pricing"}
+        pricing = choice(setting["pricing"], f"pricing of setting {name!r}", ("poem", "ppoem", "repaired"))
+        if pricing == "repaired":
+            allowed = {"eps1", "eps2", "length", "price_range", "sensitivity"}
+            if set(options) - allowed:
+                raise ValueError(f"setting {name!r}: unknown option(s) {sorted(set(options) - allowed)}")
+        else:
+            check_pricing_options(pricing, options)
     market_rng, price_rng = rng.spawn(2)
     seller = {k: np.zeros(reps) for k in settings}
     buyer = {k: np.zeros(reps) for k in settings}
@@ -328,13 +359,11 @@ def auction_welfare(
                 s = settle_poem(trades, state, **options)
             elif pricing == "ppoem":
                 s = settle_ppoem(trades, state, rng=price_rng, **options)
-            elif pricing == "repaired":
+            else:
                 from vpt.privacy import repaired_ppoem_prices
 
                 price = repaired_ppoem_prices(trades.bid, trades.ask, rng=price_rng, **options)
                 s = settle(trades, price, state)
-            else:
-                raise ValueError(f"unknown pricing {pricing!r} in setting {name!r}")
             seller[name][r] = s.seller_welfare.sum()
             buyer[name][r] = s.buyer_welfare.sum()
     se = lambda x: x.std(ddof=1) / np.sqrt(reps)  # noqa: E731

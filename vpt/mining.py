@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import choice, count, non_negative, positive
+from vpt._checks import (
+    MAX_CELLS,
+    MAX_DRAWS,
+    cells,
+    choice,
+    count,
+    finite_array,
+    generator,
+    non_negative,
+    positive,
+    real_array,
+)
 
 __all__ = [
     "MECHANISMS",
@@ -27,7 +39,7 @@ NO_WINNER = -1
 
 
 def _energy(energy: ArrayLike, *, rows: bool) -> NDArray[np.float64]:
-    e = np.asarray(energy, dtype=float)
+    e = real_array(energy, "energy")
     if e.ndim not in ((1, 2) if rows else (1,)):
         raise ValueError(f"energy must be a 1-D array{' or one row per election' if rows else ''}, got shape {e.shape}")
     if e.shape[-1] == 0:
@@ -48,7 +60,9 @@ def log_weights(energy: ArrayLike, mechanism: str, **params: float) -> NDArray[n
     ``"ppoem"``
         log weight = ``eps3 * energy / (2 * sensitivity)``: the exponential
         mechanism of Eq. 11 with quality ``q2`` = traded energy and
-        ``Delta q2`` = ``sensitivity``. Both parameters are required.
+        ``Delta q2`` = ``sensitivity``. Both parameters are required. Shifted
+        by each row's maximum (the largest log weight is 0), which leaves the
+        law unchanged and cannot overflow for large energies.
     ``"poa"``
         equal weights: Proof of Authority, every authority node equally likely.
     ``"poe"``
@@ -60,31 +74,35 @@ def log_weights(energy: ArrayLike, mechanism: str, **params: float) -> NDArray[n
         VPP's weight finite.
     """
     choice(mechanism, "mechanism", MECHANISMS)
+    check_params(mechanism, params)
     e = _energy(energy, rows=True)
     if mechanism == "poem":
         with np.errstate(divide="ignore"):
             return np.log(e)
     if mechanism == "ppoem":
-        eps3 = positive(_required(params, "eps3"), "eps3")
-        sens = positive(_required(params, "sensitivity"), "sensitivity")
-        return eps3 * e / (2.0 * sens)
+        factor = params["eps3"] / (2.0 * params["sensitivity"])  # finite or +inf, never NaN
+        # shifted so that the largest weight of each row is exp(0): eps3 * energy / (2 sensitivity) itself
+        # overflows for large energies, the differences to the row's maximum cannot turn into NaN
+        gap = e - e.max(axis=-1, keepdims=True)
+        with np.errstate(over="ignore"):
+            return np.where(gap == 0, 0.0, factor * gap)
     if mechanism == "poa":
         return np.zeros_like(e)
-    floor = positive(params.get("floor", 1e-3), "floor")
-    return -np.log(e + floor)
+    with np.errstate(divide="ignore"):  # -log(e + floor), without overflowing e + floor
+        return -np.logaddexp(np.log(e), math.log(params.get("floor", 1e-3)))
 
 
-def _required(params: dict, name: str) -> float:
-    if name not in params:
-        raise ValueError(f"mechanism 'ppoem' needs the parameter {name!r}")
-    return params[name]
-
-
-def _check_params(mechanism: str, params: dict) -> None:
+def check_params(mechanism: str, params: dict) -> None:
+    """Refuse a parameter the mechanism does not take, a missing PPoEM parameter, or a value not finite and > 0."""
     allowed = {"poem": set(), "ppoem": {"eps3", "sensitivity"}, "poa": set(), "poe": {"floor"}}[mechanism]
     unknown = set(params) - allowed
     if unknown:
-        raise ValueError(f"mechanism {mechanism!r} takes no parameter(s) {', '.join(sorted(unknown))}")
+        raise ValueError(f"mechanism {mechanism!r} takes no parameter(s) {', '.join(sorted(map(str, unknown)))}")
+    for name in sorted(allowed):
+        if name in params:
+            positive(params[name], name)
+        elif mechanism == "ppoem":
+            raise ValueError(f"mechanism 'ppoem' needs the parameter {name!r}")
 
 
 def winner_probabilities(energy: ArrayLike, mechanism: str, **params: float) -> NDArray[np.float64]:
@@ -121,7 +139,7 @@ def winner_probabilities(energy: ArrayLike, mechanism: str, **params: float) -> 
     [0.25, 0.75]
     """
     choice(mechanism, "mechanism", MECHANISMS)
-    _check_params(mechanism, params)
+    check_params(mechanism, params)
     e = _energy(energy, rows=False)
     if mechanism == "poem" and e.sum() == 0:
         raise ValueError("no energy was traded: PoEM's shares (Eq. 4-5) are undefined; the round elects nobody")
@@ -169,9 +187,11 @@ def elect(
         within one election.
     """
     choice(mechanism, "mechanism", MECHANISMS)
-    _check_params(mechanism, params)
-    n = count(n_elections, "n_elections")
+    check_params(mechanism, params)
+    n = count(n_elections, "n_elections", maximum=MAX_DRAWS)
+    rng = generator(rng)
     e = _energy(energy, rows=True)
+    cells(n * e.shape[-1], f"{n} elections of {e.shape[-1]} VPPs")
     if e.ndim == 2 and e.shape[0] != n:
         raise ValueError(f"energy has {e.shape[0]} rows but n_elections is {n}")
     logw = np.broadcast_to(log_weights(e, mechanism, **params), (n, e.shape[-1]))
@@ -229,13 +249,19 @@ def rewards(
         ``"ppoem"`` without ``rng``.
     """
     choice(mechanism, "mechanism", MECHANISMS)
-    w = np.asarray(winners)
-    if w.ndim != 2 or w.shape[1] != 3:
-        raise ValueError(f"winners must have shape (n, 3), got {w.shape}")
-    m = np.broadcast_to(np.asarray(mining_sum, dtype=float), (w.shape[0],)).copy()
-    if not np.all(np.isfinite(m)) or (m < 0).any():
-        raise ValueError("mining_sum must be finite and >= 0")
+    w = np.asarray(winners) if isinstance(winners, (list, tuple, np.ndarray)) else np.asarray(None)
+    if w.ndim != 2 or w.shape[1] != 3 or (w.size and w.dtype.kind not in "iu"):
+        raise ValueError(f"winners must be an integer array of shape (n, 3), got {winners!r:.80}")
+    if w.size and w.min() < NO_WINNER:
+        raise ValueError(f"winners must be VPP indices >= 0 or NO_WINNER ({NO_WINNER})")
+    m = finite_array(mining_sum, "mining_sum", minimum=0.0)
+    try:
+        m = np.broadcast_to(m, (w.shape[0],)).copy()
+    except ValueError:
+        raise ValueError(f"mining_sum must have one entry per election ({w.shape[0]}), got shape {m.shape}") from None
     mr = non_negative(mining_reward, "mining_reward")
+    if rng is not None:
+        generator(rng)
     has = w != NO_WINNER
     if mechanism == "poem":
         shares = np.array([0.7, 0.2, 0.1]) * m[:, None]
@@ -272,12 +298,26 @@ def place_probabilities(energy: ArrayLike, mechanism: str, **params: float) -> N
     Row ``i`` sums to the probability that place ``i`` is filled; the rest is
     the probability of :data:`NO_WINNER` (fewer than ``i + 1`` VPPs with
     positive weight). ``energy`` may also have one row per election, giving
-    ``(n, 3, n_vpps)``.
+    ``(n, 3, n_vpps)``. Memory grows as ``V^3`` per row: rows are processed in
+    chunks of at most :data:`~vpt._checks.MAX_CELLS` entries, and more than
+    512 VPPs raise ``ValueError`` (use :func:`elect` to estimate by sampling).
     """
     choice(mechanism, "mechanism", MECHANISMS)
-    _check_params(mechanism, params)
+    check_params(mechanism, params)
     e = _energy(energy, rows=True)
     logw = np.atleast_2d(log_weights(e, mechanism, **params))  # (n, V)
+    v = logw.shape[1]
+    cells(v**3, f"the third-place law of {v} VPPs (V^3 entries; at most {int(MAX_CELLS ** (1 / 3))} VPPs)")
+    per_chunk = max(1, MAX_CELLS // v**3)
+    if logw.shape[0] > per_chunk:  # bounded memory: rows in chunks
+        out = np.concatenate([_places(logw[i : i + per_chunk]) for i in range(0, logw.shape[0], per_chunk)])
+    else:
+        out = _places(logw)
+    return out[0] if e.ndim == 1 else out
+
+
+def _places(logw: NDArray[np.float64]) -> NDArray[np.float64]:
+    """First, second and third place probabilities of each row of log weights, shape ``(n, 3, V)``."""
     v = logw.shape[1]
     eye = np.eye(v, dtype=bool)
     p1 = _softmax(logw)  # (n, V)
@@ -289,5 +329,4 @@ def place_probabilities(energy: ArrayLike, mechanism: str, **params: float) -> N
     removed = eye[:, None, :] | eye[None, :, :]  # (V, V, V): k in {i, j}
     c2 = _softmax(np.where(removed[None], -np.inf, logw[:, None, None, :]))  # (n, V, V, V)
     p3 = (pair[:, :, :, None] * c2).sum(axis=(1, 2))
-    out = np.stack([p1, p2, p3], axis=1)
-    return out[0] if e.ndim == 1 else out
+    return np.stack([p1, p2, p3], axis=1)

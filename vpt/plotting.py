@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from vpt._checks import finite_array, instance, text
 from vpt.state import StateLimits, SystemState
 
 __all__ = ["STATE_COLOURS", "plot_demand_with_states"]
@@ -25,7 +26,26 @@ def plot_demand_with_states(
 
     The bands are the demand ranges ``(0, S_l]``, ``(S_l, B_r]``, ``(B_r, M_c]``
     and ``(M_c, top]``; the limits are labelled on the right.
+
+    Raises
+    ------
+    ValueError
+        If ``ax`` is not a Matplotlib ``Axes``, ``timestamps`` is not a 1-D
+        ``datetime64`` array, ``demand`` not finite numbers of the same
+        length, ``limits`` not :class:`~vpt.state.StateLimits` or ``unit`` not
+        a string.
     """
+    from matplotlib.axes import Axes
+
+    instance(ax, Axes, "ax")
+    instance(limits, StateLimits, "limits")
+    text(unit, "unit")
+    times = np.asarray(timestamps) if isinstance(timestamps, (list, tuple, np.ndarray)) else np.asarray(None)
+    if times.ndim != 1 or times.dtype.kind != "M":
+        raise ValueError(f"timestamps must be a 1-D numpy.datetime64 array, got {timestamps!r:.80}")
+    demand = finite_array(demand, "demand", ndim=1, nonempty=True)
+    if demand.shape != times.shape:
+        raise ValueError(f"demand has {demand.size} values for {times.size} timestamps")
     s_l, b_r, m_c = limits.as_array()
     top = max(float(np.max(demand)), m_c) * 1.08
     bottom = min(0.0, float(np.min(demand)) * 1.08)
@@ -43,7 +63,7 @@ def plot_demand_with_states(
             va="center",
             fontsize=9,
         )
-    ax.plot(timestamps, demand, color="k", lw=1.0, zorder=2)
+    ax.plot(times, demand, color="k", lw=1.0, zorder=2)
     ax.set_ylim(bottom, top)
     ax.set_ylabel(f"aggregate demand ({unit})")
     return ax

@@ -8,15 +8,28 @@ where one is known.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, stats
 
-from vpt._checks import choice, count, positive
-from vpt.mining import elect
-from vpt.settlement import ppoem_price_string, ppoem_prices, select_price
+from vpt._checks import (
+    MAX_CELLS,
+    cells,
+    choice,
+    count,
+    finite_array,
+    generator,
+    non_negative,
+    number,
+    positive,
+    probability,
+    text,
+)
+from vpt.mining import MECHANISMS, check_params, elect
+from vpt.settlement import _bids_and_asks, ppoem_price_string, ppoem_prices, select_price
 
 __all__ = [
     "Mechanism",
@@ -65,7 +78,9 @@ def laplace(eps: float, length: int = 1, name: str | None = None) -> Mechanism:
     at most ``eps``, attained together on ``x <= 0``).
     """
     eps = positive(eps, "eps")
-    length = count(length, "length")
+    length = count(length, "length", maximum=MAX_CELLS)
+    if name is not None:
+        text(name, "name")
 
     def sampler(mu, size, rng):
         return rng.laplace(mu, 1 / eps, size if length == 1 else (size, length))
@@ -97,7 +112,7 @@ def broken_laplace(eps: float) -> Mechanism:
 def randomized_response(eps: float) -> Mechanism:
     """Report the true bit with probability ``e^eps / (1 + e^eps)``; inputs 0 and 1; true loss ``eps``."""
     eps = positive(eps, "eps")
-    keep = math.exp(eps) / (1 + math.exp(eps))
+    keep = 1 / (1 + math.exp(-eps))  # e^eps / (1 + e^eps), without overflow
 
     def sampler(bit, size, rng):
         flip = rng.random(size) >= keep
@@ -107,8 +122,14 @@ def randomized_response(eps: float) -> Mechanism:
 
 
 def report_noisy_max_law(counts: ArrayLike, eps: float) -> NDArray[np.float64]:
-    """Exact law of the index of ``argmax(counts + Laplace(1/eps))``, by numerical integration."""
-    c = np.asarray(counts, dtype=float)
+    """Exact law of the index of ``argmax(counts + Laplace(1/eps))``, by numerical integration.
+
+    ``counts`` is a finite 1-D array of 1 to 20 counts (the integration is
+    quadratic in their number); larger inputs raise ``ValueError``.
+    """
+    c = finite_array(counts, "counts", ndim=1, nonempty=True)
+    if c.size > 20:
+        raise ValueError(f"report_noisy_max_law integrates numerically over at most 20 counts, got {c.size}")
     eps = positive(eps, "eps")
     b = 1 / eps
     law = np.empty(c.size)
@@ -120,10 +141,16 @@ def report_noisy_max_law(counts: ArrayLike, eps: float) -> NDArray[np.float64]:
 
         # split the line at the kinks of the Laplace densities
         pts = sorted(set(c.tolist()))
-        law[i] = sum(
-            integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)[0]
-            for lo, hi in zip([-np.inf, *pts], [*pts, np.inf], strict=True)
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", integrate.IntegrationWarning)
+            try:
+                law[i] = sum(
+                    integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)[0]
+                    for lo, hi in zip([-np.inf, *pts], [*pts, np.inf], strict=True)
+                )
+            except integrate.IntegrationWarning as exc:
+                msg = f"the numerical integration did not converge for counts {c} at eps={eps}: {exc}"
+                raise ValueError(msg) from None
     return law / law.sum()
 
 
@@ -136,6 +163,10 @@ def report_noisy_max(eps: float, counts=(0.0, 0.0, 0.0), neighbour=(1.0, 0.0, 0.
     eps = positive(eps, "eps")
     from vpt.audit import exact_epsilon
 
+    if np.shape(counts) != np.shape(neighbour):
+        raise ValueError(
+            f"counts and neighbour must have the same shape, got {np.shape(counts)} and {np.shape(neighbour)}"
+        )
     true = exact_epsilon(report_noisy_max_law(counts, eps), report_noisy_max_law(neighbour, eps))
 
     def sampler(c, size, rng):
@@ -165,9 +196,18 @@ def laplace_string_log_density(
     mechanism of Eq. 9, ``Lap(W_bid, F_i, eps1)``, with no constraint.
     """
     choice(keep, "keep", ("truncate", "none"))
-    s = laplace_sensitivity / eps1
+    choice(centre, "centre", ("bid", "midpoint"))
+    bid = non_negative(bid, "bid")
+    ask = non_negative(ask, "ask")
+    if bid < ask:
+        raise ValueError(f"bid must be >= ask, got bid={bid!r} and ask={ask!r}")
+    s = positive(laplace_sensitivity, "laplace_sensitivity") / positive(eps1, "eps1")
+    if not math.isfinite(s):
+        raise ValueError("the Laplace scale laplace_sensitivity / eps1 overflows")
     mu = bid if centre == "bid" else (bid + ask) / 2
-    x = np.atleast_2d(np.asarray(x, dtype=float))
+    x = np.atleast_2d(finite_array(x, "x"))
+    if x.ndim != 2:
+        raise ValueError(f"x must hold one price string per row (2-D), got shape {x.shape}")
     logpdf = x - mu  # -|x - mu| / s - log(2 s), in place: these arrays are large
     np.abs(logpdf, out=logpdf)
     np.negative(logpdf, out=logpdf)
@@ -176,6 +216,8 @@ def laplace_string_log_density(
     if keep == "none":
         return logpdf.sum(axis=1)
     mass = stats.laplace.cdf(bid, mu, s) - stats.laplace.cdf(ask, mu, s)
+    if not mass > 0:
+        raise ValueError(f"the interval [ask, bid] has no Laplace mass at scale {s!r}: the truncated law is undefined")
     inside = (x >= ask) & (x <= bid)
     return np.where(inside.all(axis=1), (logpdf - math.log(mass)).sum(axis=1), -np.inf)
 
@@ -184,10 +226,14 @@ def price_selection_law(
     string: ArrayLike, bid: float, ask: float, *, eps2: float, quality_sensitivity: float = 1.0
 ) -> NDArray:
     """Exact law of the exponential choice of Eq. 10 over a fixed string (quality ``min(o - a, b - o)``)."""
-    o = np.asarray(string, dtype=float)
-    q = np.minimum(o - ask, bid - o)
-    z = eps2 * q / (2 * quality_sensitivity)
-    z = np.exp(z - z.max())
+    o = finite_array(string, "string", ndim=1, nonempty=True)
+    bid = number(bid, "bid")
+    ask = number(ask, "ask")
+    factor = positive(eps2, "eps2") / (2 * positive(quality_sensitivity, "quality_sensitivity"))
+    with np.errstate(over="ignore"):
+        q = np.minimum(o - ask, bid - o)
+        gap = q - q.max()  # <= 0: the best candidates have weight exp(0), nothing overflows
+        z = np.exp(np.where(gap == 0, 0.0, factor * gap))
     return z / z.sum()
 
 
@@ -220,16 +266,23 @@ def repaired_ppoem_prices(
 
     The cost: a price may fall outside ``[ask, bid]``.
     """
-    lo, hi = price_range
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+    if not isinstance(price_range, (list, tuple)) or len(price_range) != 2:
+        raise ValueError(f"price_range must be two prices (low, high), got {price_range!r:.80}")
+    lo, hi = number(price_range[0], "price_range low"), number(price_range[1], "price_range high")
+    if not lo < hi:
         raise ValueError(f"price_range must be two finite prices low < high, got {price_range}")
     eps1 = positive(eps1, "eps1")
     eps2 = positive(eps2, "eps2")
-    length = count(length, "length (l)")
+    length = count(length, "length (l)", maximum=MAX_CELLS)
     sens = positive(sensitivity, "sensitivity")
-    bid = np.asarray(bid, dtype=float)
-    ask = np.asarray(ask, dtype=float)
-    string = np.clip(bid[:, None] + rng.laplace(0.0, length * sens / eps1, (bid.size, length)), lo, hi)
+    bid, ask = _bids_and_asks(bid, ask)
+    cells(bid.size * length, f"{bid.size} price strings of length {length}")
+    rng = generator(rng)
+    scale = length * sens / eps1
+    if not math.isfinite(scale):
+        raise ValueError("the Laplace scale length * sensitivity / eps1 overflows")
+    with np.errstate(over="ignore"):  # a draw beyond the float range is clamped to the range like any other
+        string = np.clip(bid[:, None] + rng.laplace(0.0, scale, (bid.size, length)), lo, hi)
     return select_price(string, bid, ask, eps2=eps2, quality_sensitivity=sens, rng=rng)
 
 
@@ -242,19 +295,31 @@ def repaired_election(
 
 
 def ppoem_string_sampler(ask: float, **options):
-    """Sampler of PPoEM price strings for a fixed ask; the input is the winning bid."""
+    """Sampler of PPoEM price strings for a fixed ask; the input is the winning bid.
+
+    ``options`` are those of :func:`vpt.settlement.ppoem_price_string`; they
+    and ``ask`` are checked here, by one draw from a throw-away generator.
+    """
+    ask = non_negative(ask, "ask")
+    ppoem_price_string(np.array([ask]), np.array([ask]), rng=np.random.default_rng(0), **options)
 
     def sampler(bid, size, rng):
-        return ppoem_price_string(np.full(size, float(bid)), np.full(size, float(ask)), rng=rng, **options)
+        return ppoem_price_string(np.full(size, number(bid, "bid")), np.full(size, ask), rng=rng, **options)
 
     return sampler
 
 
 def ppoem_price_sampler(ask: float, **options):
-    """Sampler of PPoEM final prices (Eq. 9-10) for a fixed ask; the input is the winning bid."""
+    """Sampler of PPoEM final prices (Eq. 9-10) for a fixed ask; the input is the winning bid.
+
+    ``options`` are those of :func:`vpt.settlement.ppoem_prices`; they and
+    ``ask`` are checked here, by one draw from a throw-away generator.
+    """
+    ask = non_negative(ask, "ask")
+    ppoem_prices(np.array([ask]), np.array([ask]), rng=np.random.default_rng(0), **options)
 
     def sampler(bid, size, rng):
-        return ppoem_prices(np.full(size, float(bid)), np.full(size, float(ask)), rng=rng, **options)
+        return ppoem_prices(np.full(size, number(bid, "bid")), np.full(size, ask), rng=rng, **options)
 
     return sampler
 
@@ -264,6 +329,9 @@ def election_sampler(mechanism: str, places: int = 1, **params):
 
     ``places=1`` releases the leader only; ``places=3`` the ordered triple.
     """
+    choice(mechanism, "mechanism", MECHANISMS)
+    check_params(mechanism, params)
+    places = count(places, "places", maximum=3)
 
     def sampler(energy, size, rng):
         w = elect(np.asarray(energy, dtype=float), mechanism, size, rng, **params)
@@ -310,8 +378,18 @@ def find_stress_pair(
     from vpt.audit import exact_epsilon
 
     choice(relation, "relation", ("add", "move"))
+    if not callable(law):
+        raise ValueError(f"law must be callable, got {law!r:.80}")
+    rng = generator(rng)
+    n_trials = count(n_trials, "n_trials", maximum=10**7)
+    floor = probability(floor, "floor", open_interval=True)
+    max_vpps = count(max_vpps, "max_vpps", minimum=3, maximum=1000)
+    if not isinstance(scales, (list, tuple)) or not scales:
+        raise ValueError(f"scales must be a non-empty list of positive numbers, got {scales!r:.80}")
+    scales = [positive(s, "scale") for s in scales]
+    delta = positive(delta, "delta")
     best: StressPair | None = None
-    for _ in range(count(n_trials, "n_trials")):
+    for _ in range(n_trials):
         v = int(rng.integers(3, max_vpps + 1))
         e = rng.uniform(0.0, float(rng.choice(scales)), v)
         f = e.copy()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vpt._checks import choice, count
+from vpt._checks import choice, count, generator
 
 __all__ = ["FAULTS", "Outcome", "fault_injection", "recover_meter", "recover_vpp"]
 
@@ -44,6 +44,10 @@ def recover_vpp(responses: list[str | None], n_vpps: int, *, threshold: str = "n
     """
     choice(threshold, "threshold", ("network", "responders"))
     n = count(n_vpps, "n_vpps")
+    if not isinstance(responses, (list, tuple)) or not all(r is None or isinstance(r, str) for r in responses):
+        raise ValueError(f"responses must be a list of chain hashes (str) or None, got {responses!r:.80}")
+    if len(responses) > n:
+        raise ValueError(f"{len(responses)} responses from a network of {n} VPPs")
     answers = [r for r in responses if r is not None]
     m_sm = n / 2 if threshold == "network" else len(answers) / 2
     if not answers:
@@ -67,6 +71,8 @@ def recover_meter(leader_response: str | None) -> Outcome:
     """
     if leader_response is None:
         return Outcome("warn", None, 0, 0.0)
+    if not isinstance(leader_response, str):
+        raise ValueError(f"leader_response must be a chain hash (str) or None, got {leader_response!r:.80}")
     return Outcome("adopt", leader_response, 1, 0.0)
 
 
@@ -89,14 +95,19 @@ def fault_injection(
     ``stale_depth`` blocks ago (uniformly; by default all missed just the last
     block, so stale peers agree with each other). ``"byzantine"``: each a
     different forged hash. ``"colluding"``: all the same forged hash.
+
+    A Python loop over trials and peers: ``n_trials * n_vpps`` is limited to
+    ``10**8`` (``ValueError`` above).
     """
     choice(fault, "fault", FAULTS)
-    n = count(n_vpps, "n_vpps")
+    choice(threshold, "threshold", ("network", "responders"))
+    n = count(n_vpps, "n_vpps", maximum=10**6)
     f = count(n_faulty, "n_faulty", 0)
     if f > n:
         raise ValueError(f"n_faulty ({f}) cannot exceed n_vpps ({n})")
-    trials = count(n_trials, "n_trials")
+    trials = count(n_trials, "n_trials", maximum=10**8 // n)
     count(stale_depth, "stale_depth")
+    rng = generator(rng)
     tally: Counter[str] = Counter()
     for _ in range(trials):
         responses: list[str | None] = ["head"] * (n - f)

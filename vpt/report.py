@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from collections.abc import Sequence
 
 import numpy as np
+
+from vpt._checks import count, number
 
 __all__ = ["STORED_DIGITS", "VERDICTS", "collect_verdicts", "markdown_table", "rounded", "verdict_table"]
 
@@ -71,8 +74,10 @@ def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -
     ...
     ValueError: 0.125 lies within a relative 1e-12 of a tie at 2 significant digits; ...
     """
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 15:
-        raise ValueError(f"digits must be an integer in 1..15, got {digits!r}")
+    digits = count(digits, "digits", minimum=1, maximum=15)
+    rtol = number(rtol, "rtol")
+    if not 0 <= rtol < 0.5:
+        raise ValueError(f"rtol must be in [0, 0.5), got {rtol!r}")
     if isinstance(value, bool | int):
         return value
     if isinstance(value, np.integer | np.bool_):
@@ -85,8 +90,11 @@ def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -
     if x == 0.0:
         return 0.0
     exponent = math.floor(math.log10(abs(x))) - digits + 1
-    scaled = abs(x) / 10.0**exponent
-    if abs(scaled - math.floor(scaled) - 0.5) <= rtol * scaled:
+    with decimal.localcontext() as ctx:  # exact decimal arithmetic: no overflow or underflow at the float range's ends
+        ctx.prec = 1100
+        scaled = abs(decimal.Decimal(x)).scaleb(-exponent)
+        near_tie = abs(scaled - int(scaled) - decimal.Decimal("0.5")) <= decimal.Decimal(rtol) * scaled
+    if near_tie:
         raise ValueError(
             f"{x!r} lies within a relative {rtol:g} of a tie at {digits} significant digits; "
             "its stored digits could depend on the CPU: keep more or fewer digits"
@@ -121,7 +129,9 @@ def markdown_table(
     Raises
     ------
     ValueError
-        If a row or ``align`` does not have one entry per column, or a
+        If ``header`` is not a list of strings, a row or ``align`` does not
+        have one entry per column, a cell is a float NaN (a computed value
+        that is undefined must be written as text, saying why), or a
         ``caption`` is given without a ``label`` or the other way round.
 
     Examples
@@ -131,6 +141,13 @@ def markdown_table(
     | --- | ---: |
     | 1 | 2 |
     """
+    if not isinstance(header, (list, tuple)) or not header or not all(isinstance(h, str) for h in header):
+        raise ValueError(f"header must be a non-empty list of column titles (str), got {header!r:.80}")
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, (list, tuple)) for r in rows):
+        raise ValueError(f"rows must be a list of rows (lists or tuples of cells), got {rows!r:.80}")
+    for name, value in (("align", align), ("label", label), ("caption", caption)):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name} must be a string or None, got {value!r:.80}")
     n = len(header)
     align = align or "l" * n
     if len(align) != n or set(align) - {"l", "r"}:
@@ -138,6 +155,8 @@ def markdown_table(
     for i, row in enumerate(rows):
         if len(row) != n:
             raise ValueError(f"row {i} has {len(row)} cells, the header {n}")
+        if any(isinstance(c, (float, np.floating)) and math.isnan(c) for c in row):
+            raise ValueError(f"row {i} has a NaN cell: write an undefined value as text that says why")
     lines = [
         "| " + " | ".join(header) + " |",
         "| " + " | ".join("---" if a == "l" else "---:" for a in align) + " |",
@@ -159,8 +178,13 @@ def verdict_table(rows: Sequence[tuple[str, str, str]], *, label: str | None = N
     Raises
     ------
     ValueError
-        If a verdict is not one of :data:`VERDICTS`.
+        If ``rows`` is not a list of (claim, finding, verdict) strings, or a
+        verdict is not one of :data:`VERDICTS`.
     """
+    if not isinstance(rows, (list, tuple)) or not all(
+        isinstance(r, (list, tuple)) and len(r) == 3 and all(isinstance(c, str) for c in r) for r in rows
+    ):
+        raise ValueError(f"rows must be a list of (paper says, we find, verdict) strings, got {rows!r:.80}")
     for claim, _, verdict in rows:
         if verdict not in VERDICTS:
             raise ValueError(f"verdict for {claim!r} must be one of {VERDICTS}, got {verdict!r}")
@@ -186,11 +210,22 @@ def collect_verdicts(notebook_paths) -> list[tuple[str, str, str, str]]:
     shows.
     """
     import json
+    import os
     from pathlib import Path
 
+    if isinstance(notebook_paths, (str, os.PathLike)) or not isinstance(notebook_paths, (list, tuple)):
+        raise ValueError(f"notebook_paths must be a list of paths, got {notebook_paths!r:.80}")
     rows = []
     for path in notebook_paths:
-        nb = json.loads(Path(path).read_text())
+        if not isinstance(path, (str, os.PathLike)):
+            raise ValueError(f"a notebook path must be a str or os.PathLike, got {path!r:.80}")
+        try:
+            nb = json.loads(Path(path).read_text())
+            cells = nb["cells"]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a readable notebook ({type(exc).__name__}: {exc})") from None
+        if not isinstance(cells, list):
+            raise ValueError(f"{path}: not a notebook (no list of cells)")
         title = next(
             (
                 line[2:].strip()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import choice, count, positive
+from vpt._checks import MAX_CELLS, cells, choice, count, finite_array, generator, instance, positive, prices_1d
 from vpt.auction import Trades
 from vpt.state import SystemState
 
@@ -64,19 +65,40 @@ class Settlement:
         return float(self.mining_fee.sum())
 
 
+#: Options of each pricing rule, for callers that pass them through (``**pricing_options``).
+PRICING_OPTIONS = {
+    "poem": frozenset({"price_rule"}),
+    "ppoem": frozenset(
+        {"eps1", "eps2", "length", "laplace_sensitivity", "quality_sensitivity", "centre", "keep", "quality"}
+    ),
+}
+
+
+def check_pricing_options(pricing: str, options: dict) -> None:
+    """Refuse an unknown pricing rule, an option it does not take, or a missing required PPoEM option."""
+    choice(pricing, "pricing", tuple(PRICING_OPTIONS))
+    unknown = set(options) - PRICING_OPTIONS[pricing]
+    if unknown:
+        raise ValueError(f"pricing {pricing!r} takes no option(s) {', '.join(sorted(map(str, unknown)))}")
+    missing = {"eps1", "eps2", "length"} - set(options) if pricing == "ppoem" else set()
+    if missing:
+        raise ValueError(f"pricing 'ppoem' needs the option(s) {', '.join(sorted(missing))}")
+
+
 def settle(trades: Trades, price: NDArray[np.float64], state: SystemState) -> Settlement:
     """Fees and welfare of trades at given prices, with the fee rates of ``state`` (Algorithm 1).
 
     Raises
     ------
     ValueError
-        If ``price`` does not have one entry per trade or is not finite.
+        If ``trades`` is not a :class:`~vpt.auction.Trades`, ``price`` does not
+        have one entry per trade or is not finite, or ``state`` is not a
+        system state.
     """
-    price = np.asarray(price, dtype=float)
+    instance(trades, Trades, "trades")
+    price = finite_array(price, "price")
     if price.shape != (len(trades),):
         raise ValueError(f"price must have one entry per trade ({len(trades)}), got shape {price.shape}")
-    if not np.all(np.isfinite(price)):
-        raise ValueError("price must be finite")
     state = SystemState(state)
     tx = price * state.transaction_fee_rate
     mining = price * state.mining_fee_rate
@@ -100,6 +122,7 @@ def settle_poem(trades: Trades, state: SystemState, *, price_rule: str = "bid") 
         contradicts itself; the chapter shows both.
     """
     choice(price_rule, "price_rule", POEM_PRICE_RULES)
+    instance(trades, Trades, "trades")
     return settle(trades, trades.bid if price_rule == "bid" else trades.ask, state)
 
 
@@ -119,17 +142,30 @@ def truncated_laplace(
     """
     # Everything that depends on the parameters only is computed at their own
     # (broadcast) shape, once, not once per draw.
-    mu, lo, hi, s = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (centre, low, high, scale)))
+    params = [finite_array(v, name) for v, name in ((centre, "centre"), (low, "low"), (high, "high"), (scale, "scale"))]
+    try:
+        mu, lo, hi, s = np.broadcast_arrays(*params)
+    except ValueError:
+        raise ValueError("centre, low, high and scale must broadcast together") from None
+    if not isinstance(size, tuple) or not all(isinstance(n, (int, np.integer)) and n >= 0 for n in size):
+        raise ValueError(f"size must be a tuple of array dimensions, got {size!r:.80}")
     try:
         fits = np.broadcast_shapes(mu.shape, tuple(size)) == tuple(size)
     except ValueError:
         fits = False
     if not fits:
         raise ValueError(f"centre, scale, low and high (shape {mu.shape}) must broadcast to size {tuple(size)}")
+    cells(math.prod(size), "size")
+    if (s <= 0).any():
+        raise ValueError("scale must be > 0")
+    if (lo > hi).any():
+        raise ValueError("every interval needs low <= high")
+    rng = generator(rng)
     # left piece [lo, min(hi, mu)] where density ~ exp((x - mu)/s); right piece mirrored
     l_hi = np.minimum(hi, mu)
     r_lo = np.maximum(lo, mu)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # over: a scale far below the interval's width gives infinite widths, whose limits below are exact
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         left_w = np.where(l_hi > lo, (l_hi - lo) / s, 0.0)
         right_w = np.where(hi > r_lo, (hi - r_lo) / s, 0.0)
         # log mass of each piece (up to the common factor s)
@@ -181,17 +217,35 @@ def ppoem_price_string(
       by at most 1 in L1 norm.
     """
     eps1 = positive(eps1, "eps1")
-    length = count(length, "length (l)")
+    length = count(length, "length (l)", maximum=MAX_CELLS)
     f = positive(laplace_sensitivity, "laplace_sensitivity")
     choice(centre, "centre", PPOEM_CENTRES)
     choice(keep, "keep", PPOEM_KEEP)
-    bid = np.asarray(bid, dtype=float)[:, None]
-    ask = np.asarray(ask, dtype=float)[:, None]
+    bid, ask = _bids_and_asks(bid, ask)
+    cells(bid.size * length, f"{bid.size} price strings of length {length}")
+    rng = generator(rng)
+    scale = f / eps1
+    if not math.isfinite(scale):
+        raise ValueError(f"the Laplace scale laplace_sensitivity / eps1 = {f!r} / {eps1!r} overflows")
+    bid = bid[:, None]
+    ask = ask[:, None]
     mu = bid if centre == "bid" else (bid + ask) / 2
     size = (bid.shape[0], length)
     if keep == "truncate":
-        return truncated_laplace(mu, f / eps1, ask, bid, rng, size)
-    return np.clip(mu + rng.laplace(0.0, f / eps1, size), ask, bid)
+        return truncated_laplace(mu, scale, ask, bid, rng, size)
+    with np.errstate(over="ignore"):  # a draw beyond the float range lands on an end of [ask, bid]
+        return np.clip(mu + rng.laplace(0.0, scale, size), ask, bid)
+
+
+def _bids_and_asks(bid: ArrayLike, ask: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Matched bids and asks: 1-D finite non-negative prices of equal length with ``bid >= ask``."""
+    b = prices_1d(bid, "bid")
+    a = prices_1d(ask, "ask")
+    if b.shape != a.shape:
+        raise ValueError(f"bid and ask must be 1-D of equal length, got {b.shape} and {a.shape}")
+    if (b < a).any():
+        raise ValueError("every trade needs bid >= ask")
+    return b, a
 
 
 def ppoem_prices(
@@ -238,12 +292,7 @@ def ppoem_prices(
         is < 1, an option is unknown, or ``bid`` and ``ask`` differ in length
         or have ``bid < ask``.
     """
-    bid = np.asarray(bid, dtype=float)
-    ask = np.asarray(ask, dtype=float)
-    if bid.shape != ask.shape or bid.ndim != 1:
-        raise ValueError(f"bid and ask must be 1-D of equal length, got {bid.shape} and {ask.shape}")
-    if (bid < ask).any():
-        raise ValueError("every trade needs bid >= ask")
+    bid, ask = _bids_and_asks(bid, ask)
     eps2 = positive(eps2, "eps2")
     dq = positive(quality_sensitivity, "quality_sensitivity")
     choice(quality, "quality", PPOEM_QUALITIES)
@@ -269,12 +318,33 @@ def select_price(
     ``exp(eps2 * q1(o) / (2 * quality_sensitivity))``, by the Gumbel-max trick
     (no weight is exponentiated, so nothing overflows); ``quality`` as in
     :func:`ppoem_prices`.
+
+    Raises
+    ------
+    ValueError
+        If ``string`` is not a finite 2-D array with one row per trade and at
+        least one candidate, ``bid``/``ask`` are not valid matched prices,
+        ``eps2`` or ``quality_sensitivity`` is not finite and > 0, or
+        ``quality`` is unknown.
     """
+    bid, ask = _bids_and_asks(bid, ask)
+    string = finite_array(string, "string", ndim=2)
+    if string.shape[0] != bid.size or (bid.size and string.shape[1] == 0):
+        raise ValueError(f"string must have one row of candidates per trade ({bid.size}), got shape {string.shape}")
+    eps2 = positive(eps2, "eps2")
+    quality_sensitivity = positive(quality_sensitivity, "quality_sensitivity")
+    choice(quality, "quality", PPOEM_QUALITIES)
+    rng = generator(rng)
     if quality == "maxmin":
         q = np.minimum(string - ask[:, None], bid[:, None] - string)
     else:
         q = np.broadcast_to((bid - ask)[:, None], string.shape)
-    keys = eps2 * q / (2 * quality_sensitivity) + rng.gumbel(size=string.shape)
+    # the scale first, so that a huge eps2 or a tiny sensitivity gives +-inf keys, never NaN
+    with np.errstate(over="ignore"):
+        factor = eps2 / (2 * quality_sensitivity)
+        gap = q - q.max(axis=1, keepdims=True)  # <= 0; the best candidates of a row have gap 0
+        logits = np.where(gap == 0, 0.0, factor * gap)
+    keys = logits + rng.gumbel(size=string.shape)
     pick = np.argmax(keys, axis=1) if string.shape[0] else np.zeros(0, dtype=int)
     return string[np.arange(string.shape[0]), pick]
 
@@ -285,5 +355,7 @@ def settle_ppoem(trades: Trades, state: SystemState, *, rng: np.random.Generator
     ``options`` are those of :func:`ppoem_prices` (``eps1``, ``eps2``,
     ``length`` required).
     """
+    instance(trades, Trades, "trades")
+    check_pricing_options("ppoem", options)
     price = ppoem_prices(trades.bid, trades.ask, rng=rng, **options)
     return settle(trades, price, state)

@@ -9,6 +9,8 @@ from typing import Literal, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from vpt._checks import choice, finite_array, instance, number, real_array
+
 __all__ = [
     "StateLimits",
     "SystemState",
@@ -89,6 +91,8 @@ class StateLimits:
     shutdown: float
 
     def __post_init__(self) -> None:
+        for name in ("stable", "breakdown", "shutdown"):
+            number(getattr(self, name), name)
         values = self.as_array()
         if not np.all(np.isfinite(values)):
             raise ValueError(f"state limits must be finite, got {tuple(values)}")
@@ -169,9 +173,9 @@ def classify_demand(
     >>> classify_demand(np.array([5.0, 10.5, 25.0, 31.0]), limits)
     array([0, 1, 2, 3])
     """
-    if nonpositive not in ("stable", "raise"):
-        raise ValueError(f"nonpositive must be 'stable' or 'raise', got {nonpositive!r}")
-    values = np.asarray(demand, dtype=float)
+    choice(nonpositive, "nonpositive", ("stable", "raise"))
+    instance(limits, StateLimits, "limits")
+    values = real_array(demand, "demand")
     if np.isnan(values).any():
         raise ValueError("demand contains NaN; Algorithm 1 needs a number for every reading")
     if nonpositive == "raise" and (values <= 0).any():
@@ -238,12 +242,10 @@ def limits_from_quantiles(demand: ArrayLike, quantiles: tuple[float, float, floa
         increasing in (0, 1), or if the demand record is so flat that the
         limits coincide.
     """
-    values = np.asarray(demand, dtype=float).ravel()
+    values = finite_array(demand, "demand").ravel()
     if values.size == 0:
         raise ValueError("demand is empty; limits need at least one reading")
-    if np.isnan(values).any():
-        raise ValueError("demand contains NaN")
-    q = np.asarray(quantiles, dtype=float)
+    q = finite_array(quantiles, "quantiles")
     if q.shape != (3,) or not (0 < q[0] < q[1] < q[2] < 1):
         raise ValueError(f"quantiles must be three increasing values in (0, 1), got {quantiles}")
     s_l, b_r, m_c = np.quantile(values, q)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from vpt._checks import count, finite_array, probability
 
 __all__ = [
     "leader_profit",
@@ -20,17 +24,24 @@ __all__ = [
 
 
 def _non_negative(x: ArrayLike, name: str) -> NDArray[np.float64]:
-    a = np.asarray(x, dtype=float)
-    if np.isnan(a).any() or (a < 0).any():
+    a = finite_array(x, name)
+    if (a < 0).any():
         raise ValueError(f"{name} must be non-negative numbers")
     return a
 
 
 def _probability(x: ArrayLike, name: str) -> NDArray[np.float64]:
-    a = np.asarray(x, dtype=float)
-    if np.isnan(a).any() or (a < 0).any() or (a > 1).any():
+    a = finite_array(x, name)
+    if (a < 0).any() or (a > 1).any():
         raise ValueError(f"{name} must be a probability in [0, 1]")
     return a
+
+
+def _broadcast(*arrays: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    try:
+        return tuple(np.broadcast_arrays(*arrays))
+    except ValueError:
+        raise ValueError(f"the arguments' shapes {[a.shape for a in arrays]} do not broadcast together") from None
 
 
 # ------------------------------------------------------------------ Theorem 6
@@ -42,10 +53,19 @@ def market_race_printed(s_x: ArrayLike, s_y: ArrayLike, e: ArrayLike) -> NDArray
     Returned as printed, without clipping (it is negative when ``Sx < Sy + E``);
     ``nan`` where its denominator ``(Sx + Sy)(Sx + Sy - E)`` vanishes.
     """
-    sx, sy, ee = _non_negative(s_x, "S_x"), _non_negative(s_y, "S_y"), _non_negative(e, "E")
-    num = sx * (sx - ee) - sy * (sy + ee)
-    den = sx * (sx - ee) + sy * (sy - ee) + 2 * sx * sy
-    with np.errstate(divide="ignore", invalid="ignore"):
+    sx, sy, ee = _broadcast(_non_negative(s_x, "S_x"), _non_negative(s_y, "S_y"), _non_negative(e, "E"))
+    out = _printed_ratio(sx, sy, ee)
+    huge = ~np.isfinite(out) & (np.maximum(np.maximum(sx, sy), ee) > 1e150)
+    if huge.any():  # the squares overflowed: the ratio is scale-free, so divide by the largest input first
+        scale = np.maximum(np.maximum(sx, sy), ee)
+        out = np.where(huge, _printed_ratio(sx / scale, sy / scale, ee / scale), out)
+    return out
+
+
+def _printed_ratio(sx: NDArray, sy: NDArray, ee: NDArray) -> NDArray[np.float64]:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        num = sx * (sx - ee) - sy * (sy + ee)
+        den = sx * (sx - ee) + sy * (sy - ee) + 2 * sx * sy
         return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
 
 
@@ -55,10 +75,12 @@ def market_race_ballot(s_x: ArrayLike, s_y: ArrayLike) -> NDArray[np.float64]:
     With trades of equal size in uniformly random order, ``P = (Sx - Sy)/(Sx + Sy)``
     for ``Sx > Sy`` and 0 otherwise (x cannot have been always ahead).
     """
-    sx, sy = _non_negative(s_x, "S_x"), _non_negative(s_y, "S_y")
-    total = sx + sy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(total > 0, (sx - sy) / np.where(total > 0, total, 1.0), 0.0)
+    sx, sy = _broadcast(_non_negative(s_x, "S_x"), _non_negative(s_y, "S_y"))
+    with np.errstate(over="ignore"):
+        total = sx + sy
+    # where S_x + S_y overflows, the scale-free ratio is taken of the halved inputs
+    a, b = np.where(np.isinf(total), sx / 2, sx), np.where(np.isinf(total), sy / 2, sy)
+    p = (a - b) / np.where(a + b > 0, a + b, 1.0)
     return np.where(sx > sy, p, 0.0)
 
 
@@ -84,9 +106,11 @@ def share_after(steps: ArrayLike, start: float, p_out: float, p_in: float) -> ND
     ``C_t = C* + (C_0 - C*) (1 - P_xx' - P_x'x)^t``: the distance to the steady
     state shrinks by the factor ``|1 - P_xx' - P_x'x|`` per step.
     """
-    t = np.asarray(steps, dtype=float)
-    c0 = float(_probability(start, "start"))
-    po, pi = float(_probability(p_out, "P_xx'")), float(_probability(p_in, "P_x'x"))
+    t = finite_array(steps, "steps")
+    if (t < 0).any() or (t != np.floor(t)).any():
+        raise ValueError("steps must be whole numbers of steps >= 0")
+    c0 = probability(start, "start")
+    po, pi = probability(p_out, "P_xx'"), probability(p_in, "P_x'x")
     if po + pi == 0:
         return np.full_like(t, c0)
     c = pi / (po + pi)
@@ -97,7 +121,7 @@ def share_after(steps: ArrayLike, start: float, p_out: float, p_in: float) -> ND
 
 
 def _transition_matrix(p: ArrayLike) -> NDArray[np.float64]:
-    m = np.asarray(p, dtype=float)
+    m = finite_array(p, "the transition matrix")
     if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
         raise ValueError(f"the transition matrix must be square, got shape {m.shape}")
     if np.isnan(m).any() or (m < 0).any() or (m > 1).any():
@@ -127,11 +151,16 @@ def stationary_distribution(p: ArrayLike) -> NDArray[np.float64]:
     return np.clip(pi, 0.0, None) / np.clip(pi, 0.0, None).sum()
 
 
+def _states(g: Any, n: int, name: str) -> NDArray[np.int64]:
+    """A non-empty set of states 0..n-1, given as a list, tuple or integer array."""
+    a = np.asarray(g) if isinstance(g, (list, tuple, np.ndarray)) else np.asarray(None)
+    if a.ndim != 1 or a.size == 0 or a.dtype.kind not in "iu" or (a < 0).any() or (a >= n).any():
+        raise ValueError(f"{name} must be a non-empty list of states 0..{n - 1}, got {g!r:.80}")
+    return a.astype(np.int64)
+
+
 def _groups(n: int, high, mid, low):
-    sets = [np.asarray(g, dtype=int) for g in (high, mid, low)]
-    for g in sets:
-        if g.size == 0 or (g < 0).any() or (g >= n).any():
-            raise ValueError(f"state sets must be non-empty lists of states 0..{n - 1}")
+    sets = [_states(g, n, name) for g, name in ((high, "high"), (mid, "mid"), (low, "low"))]
     flat = np.concatenate(sets)
     if np.unique(flat).size != flat.size:
         raise ValueError("the state sets T1, T2, T3 must not overlap")
@@ -158,9 +187,7 @@ def mean_sojourn(p: ArrayLike, high=(0,)) -> float:
     ``A``. ``inf`` if the chain never leaves ``A``.
     """
     m = _transition_matrix(p)
-    a = np.asarray(high, dtype=int)
-    if a.size == 0 or (a < 0).any() or (a >= m.shape[0]).any():
-        raise ValueError(f"high must be a non-empty list of states 0..{m.shape[0] - 1}")
+    a = np.unique(_states(high, m.shape[0], "high"))
     pi = stationary_distribution(m)
     out = np.setdiff1d(np.arange(m.shape[0]), a)
     flow = float((pi[a, None] * m[np.ix_(a, out)]).sum())
@@ -171,30 +198,46 @@ def mean_sojourn(p: ArrayLike, high=(0,)) -> float:
 
 
 def _rates(arrival, service, capacity):
-    lam = np.asarray(arrival, dtype=float)
-    mu = np.asarray(service, dtype=float)
-    k = np.asarray(capacity)
-    if np.isnan(lam).any() or (lam < 0).any():
+    lam = finite_array(arrival, "the arrival rate R_A")
+    mu = finite_array(service, "the service rate R_s")
+    k = finite_array(capacity, "the capacity T_L")
+    if (lam < 0).any():
         raise ValueError("the arrival rate R_A must be >= 0")
-    if np.isnan(mu).any() or (mu <= 0).any():
+    if (mu <= 0).any():
         raise ValueError("the service rate R_s must be > 0")
     if (k < 1).any() or not np.all(np.equal(np.mod(k, 1), 0)):
         raise ValueError("the capacity T_L must be an integer >= 1")
-    return lam, mu, k.astype(float)
+    return _broadcast(lam, mu, k)
 
 
 def throughput(arrival: ArrayLike, service: ArrayLike, capacity: ArrayLike) -> NDArray[np.float64]:
     """Transactions served per unit time by an M/M/1/T_L queue (derived): ``R_A (1 - P_{T_L})``.
 
     ``= R_A (1 - rho^T_L) / (1 - rho^(T_L + 1))`` with ``rho = R_A / R_s``, and
-    its limit ``R_A T_L / (T_L + 1)`` at ``rho = 1``.
+    its limit ``R_A T_L / (T_L + 1)`` at ``rho = 1``. Evaluated in a form that
+    cannot overflow: with ``r = min(rho, 1/rho) <= 1``,
+    ``g = expm1(T_L ln r) / expm1((T_L + 1) ln r)`` and the throughput is
+    ``R_A g`` for ``rho <= 1`` and ``R_s g`` for ``rho > 1`` (the same
+    expression divided through by ``rho^(T_L + 1)``); ``expm1`` keeps full
+    precision near ``rho = 1``.
+
+    Examples
+    --------
+    >>> throughput(1.0, 2.0, 1).item()  # M/M/1/1: R_A R_s / (R_A + R_s)
+    0.6666666666666666
+    >>> round(throughput(2.0, 1.0, 2000).item(), 12)  # rho = 2: the server is always busy
+    1.0
     """
     lam, mu, k = _rates(arrival, service, capacity)
-    rho = lam / mu
-    near_one = np.isclose(rho, 1.0, rtol=0, atol=1e-9)
-    safe = np.where(near_one, 0.5, rho)
-    frac = np.where(near_one, k / (k + 1), (1 - safe**k) / (1 - safe ** (k + 1)))
-    return lam * frac
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        rho = lam / mu
+        above = rho > 1
+        log_r = np.log(np.where(above, mu / np.where(above, lam, 1.0), rho))  # ln r <= 0; -inf when R_A = 0
+        near_one = np.abs(log_r) < 1e-12
+        g = np.expm1(k * log_r) / np.expm1((k + 1) * np.where(near_one, -1.0, log_r))
+    g = np.where(near_one, k / (k + 1), g)
+    out = np.where(above, mu, lam) * g
+    return out
 
 
 def leader_profit(
@@ -206,11 +249,15 @@ def leader_profit(
     the M/M/1/T_L queue coincide; at ``rho = 1`` the limit
     ``R_A M T_L / (T_L + 1) - C R_s`` is used.
     """
-    g = np.asarray(gain, dtype=float)
-    c = np.asarray(cost, dtype=float)
-    if np.isnan(g).any() or np.isnan(c).any() or (c < 0).any():
-        raise ValueError("the gain M must be a number and the cost C >= 0")
-    return g * throughput(arrival, service, capacity) - c * np.asarray(service, dtype=float)
+    g = finite_array(gain, "the gain M")
+    c = finite_array(cost, "the cost C")
+    if (c < 0).any():
+        raise ValueError("the cost C must be >= 0")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = g * throughput(arrival, service, capacity) - c * finite_array(service, "the service rate R_s")
+    if not np.all(np.isfinite(out)):
+        raise ValueError("the profit overflows the float range for these rates, gain and cost")
+    return out
 
 
 def market_race_exact(x_trades: int, y_trades: int):
@@ -224,9 +271,10 @@ def market_race_exact(x_trades: int, y_trades: int):
     from fractions import Fraction
     from math import comb
 
-    a, b = int(x_trades), int(y_trades)
-    if a < 0 or b < 0 or a != x_trades or b != y_trades:
-        raise ValueError("trade counts must be non-negative integers")
+    a = count(x_trades, "x_trades", minimum=0)
+    b = count(y_trades, "y_trades", minimum=0)
+    if (a + 1) * (b + 1) > 10**7:
+        raise ValueError(f"counting over {(a + 1) * (b + 1):,} lattice points is above the limit of 10,000,000")
     if a + b == 0:
         return Fraction(0)
     ways = [[0] * (b + 1) for _ in range(a + 1)]
