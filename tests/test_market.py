@@ -38,7 +38,7 @@ def test_round_without_buyers_trades_nothing():
 def test_round_refuses_bad_input():
     with pytest.raises(ValueError, match="one entry per home"):
         market.trading_round([1.0], [0.0, 1.0], [5.0], [9.0], [0], SystemState.STABLE)
-    with pytest.raises(ValueError, match="surplus_kwh must be finite and non-negative"):
+    with pytest.raises(ValueError, match="surplus_kwh contains a negative value"):
         market.trading_round([-1.0], [0.0], [5.0], [9.0], [0], SystemState.STABLE)
     with pytest.raises(ValueError, match="unknown pricing"):
         market.trading_round([1.0], [1.0], [5.0], [9.0], [0], SystemState.STABLE, pricing="vcg")
