@@ -25,6 +25,7 @@ import numpy as np
 from vpt import (
     auction,
     audit,
+    bench,
     coin,
     complexity,
     data,
@@ -45,6 +46,7 @@ from vpt import (
 MODULES = (
     auction,
     audit,
+    bench,
     coin,
     complexity,
     data,

@@ -55,6 +55,15 @@ NONE_RESULTS = {
 }
 
 
+def test_every_module_of_vpt_is_in_the_fuzz_registry():
+    import pkgutil
+
+    import vpt
+
+    modules = {m.name for m in pkgutil.iter_modules(vpt.__path__) if not m.name.startswith("_")}
+    assert modules == {m.__name__.removeprefix("vpt.") for m in fuzz_targets.MODULES}
+
+
 def test_every_public_name_is_fuzzed_or_accounted_for():
     covered = set()
     for name in fuzz_targets.TARGETS:
