@@ -41,6 +41,7 @@ from vpt import (
     simulate,
     state,
     theory,
+    threats,
 )
 
 MODULES = (
@@ -62,6 +63,7 @@ MODULES = (
     simulate,
     state,
     theory,
+    threats,
 )
 
 Call = tuple[Callable[..., Any], dict[str, Any]]
@@ -109,12 +111,14 @@ def signed_tx() -> ledger.Transaction:
 
 
 def a_block() -> ledger.Block:
-    return ledger.make_block(0, "0" * 64, [signed_tx()], ["v1"], [500])
+    return ledger.make_block(
+        0, "0" * 64, [signed_tx()], ["v1"], [501], fee_permille=100, leader_key=registry_and_keys()[1]["v1"]
+    )
 
 
 def a_ledger() -> ledger.Ledger:
     reg, _ = registry_and_keys()
-    return ledger.Ledger("lvpp", reg)
+    return ledger.Ledger("lvpp", reg, mining_reward=500)
 
 
 def wallets() -> coin.Wallets:
@@ -148,6 +152,12 @@ def _axes() -> Any:
     fig, ax = plt.subplots()
     plt.close(fig)
     return ax
+
+
+def _mine_call() -> Call:
+    net = threats.demo_network()
+    tx = net.trade("h4", "h3", 30, "2013-01-02T14:00")
+    return net.mine, {"leader": "v1", "transactions": [tx], "miners": ["v1"], "fee_permille": 100}
 
 
 E = np.array([1.0, 2.0, 3.0, 4.0])
@@ -272,7 +282,15 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "ledger.canonical": lambda: (ledger.canonical, {"obj": {"a": [1, "b"]}}),
     "ledger.make_block": lambda: (
         ledger.make_block,
-        {"index": 0, "prev_hash": "0" * 64, "transactions": [signed_tx()], "miners": ["v1"], "rewards": [500]},
+        {
+            "index": 0,
+            "prev_hash": "0" * 64,
+            "transactions": [signed_tx()],
+            "miners": ["v1"],
+            "rewards": [501],
+            "fee_permille": 100,
+            "leader_key": registry_and_keys()[1]["v1"],
+        },
     ),
     "ledger.sign_transaction": lambda: (
         ledger.sign_transaction,
@@ -288,15 +306,25 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "ledger.Chain": lambda: (ledger.Chain, {"blocks": [a_block()]}),
     "ledger.Chain.validate": lambda: (
         ledger.Chain([a_block()]).validate,
-        {"registry": registry_and_keys()[0], "miner_roles": frozenset({"lvpp"}), "start": 0},
+        {"registry": registry_and_keys()[0], "miner_roles": frozenset({"lvpp"}), "start": 0, "mining_reward": 500},
     ),
     "ledger.Chain.to_bytes": lambda: (ledger.Chain([a_block()]).to_bytes, {}),
     "ledger.Chain.from_bytes": lambda: (ledger.Chain.from_bytes, {"data": ledger.Chain([a_block()]).to_bytes()}),
-    "ledger.Ledger": lambda: (ledger.Ledger, {"layer": "lvpp", "registry": registry_and_keys()[0]}),
+    "ledger.Ledger": lambda: (
+        ledger.Ledger,
+        {"layer": "lvpp", "registry": registry_and_keys()[0], "mining_reward": 500},
+    ),
     "ledger.Ledger.read": lambda: (a_ledger().read, {"node_id": "h1"}),
     "ledger.Ledger.append": lambda: (
         a_ledger().append,
-        {"node_id": "v1", "transactions": [signed_tx()], "miners": ["v1"], "rewards": [500]},
+        {
+            "node_id": "v1",
+            "transactions": [signed_tx()],
+            "miners": ["v1"],
+            "rewards": [501],
+            "key": registry_and_keys()[1]["v1"],
+            "fee_permille": 100,
+        },
     ),
     "ledger.Node": lambda: (ledger.Node, {"node_id": "x", "role": "home", "meter_id": "m", "public_key": bytes(32)}),
     "ledger.Registry": lambda: (ledger.Registry, {}),
@@ -589,6 +617,20 @@ TARGETS: dict[str, Callable[[], Call]] = {
         {"demand": np.linspace(0.0, 10.0, 50), "quantiles": (0.5, 0.9, 0.99)},
     ),
     "state.state_occupancy": lambda: (state.state_occupancy, {"codes": [0, 1, 1, 3]}),
+    # threats
+    "threats.Threat": lambda: (
+        threats.Threat,
+        {"name": "n", "claim": "c", "status": "defended", "defence": "d", "attack": threats.THREATS[0].attack},
+    ),
+    "threats.demo_network": lambda: (threats.demo_network, {}),
+    "threats.try_threat": lambda: (threats.try_threat, {"threat": threats.THREATS[0]}),
+    "threats.expected_refusal": lambda: (threats.expected_refusal, {"threat": threats.THREATS[-1]}),
+    "threats.Network.trade": lambda: (
+        threats.demo_network().trade,
+        {"seller": "h1", "buyer": "h2", "coins": 5, "slot": "2013-01-03T10:00", "nonce": 3},
+    ),
+    "threats.Network.mine": _mine_call,
+    "threats.Network.chain": lambda: (threats.demo_network().chain, {}),
     # theory
     "theory.leader_profit": lambda: (
         theory.leader_profit,
@@ -626,6 +668,8 @@ RECORDS: dict[str, str] = {
     "privacy.StressPair": "privacy.find_stress_pair",
     "recovery.Outcome": "recovery.recover_vpp",
     "settlement.Settlement": "settlement.settle",
+    "threats.Attempt": "threats.try_threat",
+    "threats.Network": "threats.demo_network",
 }
 
 #: Exceptions, whose contract is to be raised, not called.

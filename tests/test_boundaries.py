@@ -94,22 +94,22 @@ def _ledger_with_keys():
     tx = ledger.sign_transaction(
         ledger.Transaction("h1", "h2", 100, 20, "2013-01-01T12:00"), {h: keys[h] for h in ("h1", "h2")}
     )
-    return ledger.Ledger("lvpp", reg), tx
+    return ledger.Ledger("lvpp", reg), tx, keys["v1"]
 
 
 @pytest.mark.parametrize("reward", [-500, 1.9, "7", np.float64(7.0), None, True])
 def test_ledger_refuses_rewards_that_are_not_whole_coins_and_stays_unchanged(reward):
-    led, tx = _ledger_with_keys()
-    led.append("v1", [tx], ["v1"], [500])
+    led, tx, key = _ledger_with_keys()
+    led.append("v1", [tx], ["v1"], [500], key=key)
     before = led.read("v1").to_bytes()
     with pytest.raises(ledger.ValidationError, match="reward must be an integer >= 0"):
-        led.append("v1", [], ["v1"], [reward])
+        led.append("v1", [], ["v1"], [reward], key=key)
     assert led.read("v1").to_bytes() == before
 
 
 def test_ledger_accepts_numpy_integer_rewards_and_its_chain_parses_back():
-    led, tx = _ledger_with_keys()
-    led.append("v1", [tx], ["v1"], [np.int64(507)])
+    led, tx, key = _ledger_with_keys()
+    led.append("v1", [tx], ["v1"], [np.int64(507)], key=key)
     chain = led.read("v1")
     assert ledger.Chain.from_bytes(chain.to_bytes()).to_bytes() == chain.to_bytes()
     assert type(chain.blocks[0].rewards[0]) is int

@@ -54,8 +54,8 @@ def _tx(keys, seller="h1", buyer="h2", wh=300, coins=60, slot="2013-01-02T12:00"
 def chain(net):
     reg, keys = net
     led = Ledger("lvpp", reg)
-    led.append("v1", [_tx(keys), _tx(keys, "h3", "h2", 100, 20)], ["v1", "v2"], [507, 2])
-    led.append("v2", [_tx(keys, "h2", "h1", 200, 45, "2013-01-02T13:00")], ["v2"], [504])
+    led.append("v1", [_tx(keys), _tx(keys, "h3", "h2", 100, 20)], ["v1", "v2"], [507, 2], key=keys["v1"])
+    led.append("v2", [_tx(keys, "h2", "h1", 200, 45, "2013-01-02T13:00")], ["v2"], [504], key=keys["v2"])
     return led.read("h1")
 
 
@@ -98,16 +98,18 @@ def test_forged_signature_fails(net, chain):
         Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins, tx.slot),
         {tx.seller: keys["h3"], tx.buyer: keys[tx.buyer]},
     )
-    block = make_block(0, chain.blocks[0].prev_hash, [forged], chain.blocks[0].miners, chain.blocks[0].rewards)
+    b0 = chain.blocks[0]
+    block = make_block(0, b0.prev_hash, [forged], b0.miners, b0.rewards, leader_key=keys[b0.miners[0]])
     with pytest.raises(ValidationError, match="valid signature of its seller"):
         Chain([block]).validate(reg)
 
 
 def test_altered_amount_with_rehash_still_fails_on_signatures(net, chain):
-    reg, _ = net
+    reg, keys = net
     tx = chain.blocks[0].transactions[0]
     cheat = Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins + 1, tx.slot, tx.signatures)
-    block = make_block(0, chain.blocks[0].prev_hash, [cheat], chain.blocks[0].miners, chain.blocks[0].rewards)
+    b0 = chain.blocks[0]
+    block = make_block(0, b0.prev_hash, [cheat], b0.miners, b0.rewards, leader_key=keys[b0.miners[0]])
     with pytest.raises(ValidationError, match="signature"):
         Chain([block]).validate(reg)
 
@@ -125,13 +127,13 @@ def test_altered_amount_with_rehash_still_fails_on_signatures(net, chain):
     ],
 )
 def test_unauthorised_access_raises_permission_error(net, layer, node, action):
-    reg, _keys = net
+    reg, keys = net
     led = Ledger(layer, reg)
     with pytest.raises(PermissionError):
         if action == "read":
             led.read(node)
         else:
-            led.append(node, [], [node], [0])
+            led.append(node, [], [node], [0], key=keys.get(node, keys["h1"]))
     assert len(led) == 0
 
 
@@ -144,19 +146,19 @@ def test_authorised_readers_can_read(net, layer, reader):
 
 
 def test_electing_a_miner_without_rights_is_refused(net):
-    reg, _keys = net
+    reg, keys = net
     led = Ledger("lvpp", reg)
     with pytest.raises(PermissionError, match="no mining rights"):
-        led.append("v1", [], ["v1", "h2"], [500, 0])
+        led.append("v1", [], ["v1", "h2"], [500, 0], key=keys["v1"])
     assert len(led) == 0
 
 
 def test_invalid_block_leaves_the_ledger_unchanged(net):
-    reg, _keys = net
+    reg, keys = net
     led = Ledger("lvpp", reg)
     bad = Transaction("h1", "h2", 100, 10, "t", {"h1": "00" * 64, "h2": "00" * 64})
     with pytest.raises(ValidationError):
-        led.append("v1", [bad], ["v1"], [500])
+        led.append("v1", [bad], ["v1"], [500], key=keys["v1"])
     assert len(led) == 0
 
 

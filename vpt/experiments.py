@@ -331,12 +331,13 @@ def build_day_chain(
     (seller, buyer) pair (energy in Wh, coins = price in whole cents,
     rounded), signed by both; buyers first buy the coins they need from
     their VPP (an authoritative node); trades are settled in VPP coin at the
-    round's fee rate; the PoEM election picks three LVPPs; the
-    leader appends the block; the rewards (MR plus 70/20/10 % of the mining
-    fees, rounded down) are paid.
+    round's fee rate (whole coins, rounded down); the PoEM election picks three
+    LVPPs; the leader signs and appends the block, which records the fee rate;
+    the rewards (MR plus 70/20/10 % of the mining pool, rounded down) are paid,
+    and the ledger checks them against Eq. 7.
     """
     from vpt.coin import Wallets
-    from vpt.ledger import Ledger, Registry, Transaction, sign_transaction
+    from vpt.ledger import FEE_PERMILLE, POEM_SPLIT_TENTHS, Ledger, Registry, Transaction, sign_transaction
     from vpt.market import PriceModel, assign_vpps, household_prices, trading_round
     from vpt.mining import elect
     from vpt.state import SystemState, classify_demand
@@ -354,7 +355,7 @@ def build_day_chain(
     vpp_ids = [f"lvpp-{v + 1:02d}" for v in range(int(vpp_of.max()) + 1)]
     for vid in vpp_ids:
         keys[vid] = registry.register(vid, "lvpp", key_seed=rng.bytes(32))
-    ledger = Ledger("lvpp", registry)
+    ledger = Ledger("lvpp", registry, mining_reward=mining_reward)
     wallets = Wallets(registry)
     base_ask, base_bid = household_prices(one.n_homes, rng, PriceModel())
     surplus, deficit, demand = hourly_energy(one)
@@ -373,11 +374,11 @@ def build_day_chain(
         for s_h, b_h, price in zip(seller_home, buyer_home, res.settlement.price, strict=True):
             pairs.setdefault((int(s_h), int(b_h)), []).append(float(price))
         slot = str(one.timestamps[2 * r])
-        rate = SystemState(int(states[r])).fee_rate
+        permille = FEE_PERMILLE[int(states[r])]  # the state's fee rate, in whole per mille
         txs = []
         for (s_h, b_h), prices in sorted(pairs.items()):
             coins = round(sum(prices))
-            fee = int(coins * rate)
+            fee = coins * permille // 1000
             seller, buyer = home_ids[s_h], home_ids[b_h]
             tx = sign_transaction(
                 Transaction(seller, buyer, 100 * len(prices), coins, slot), {seller: keys[seller], buyer: keys[buyer]}
@@ -387,9 +388,9 @@ def build_day_chain(
             txs.append(tx)
         winners = [w for w in elect(res.vpp_energy, "poem", 1, rng)[0] if w >= 0]
         pool = wallets.held("<mining pool>")
-        shares = [int(pool * s) for s in (0.7, 0.2, 0.1)[: len(winners)]]
+        shares = [pool * tenths // 10 for tenths in POEM_SPLIT_TENTHS[: len(winners)]]
         miners = [vpp_ids[w] for w in winners]
         rewards = [shares[0] + mining_reward, *shares[1:]]
-        ledger.append(miners[0], txs, miners, rewards)
+        ledger.append(miners[0], txs, miners, rewards, key=keys[miners[0]], fee_permille=permille)
         unpaid = wallets.pay_rewards(miners, shares, mining_reward)
     return DayChain(registry, keys, ledger, wallets, home_ids, vpp_ids, np.array(energies), unpaid)

@@ -5,9 +5,15 @@ transaction or block is encoded as JSON with keys sorted, no whitespace
 (separators ``,`` and ``:``), ASCII only, integers for every amount (energy in
 Wh, coins as whole VPP coins, i.e. cents) and strings for everything else.
 A transaction is signed over the encoding of its fields without the
-signatures; a block's hash is the SHA-256 of the encoding of all its fields
-but the hash, written as 64 lowercase hex digits. Signatures are Ed25519
-(RFC 8032) over those bytes, hex encoded.
+signatures (a ``nonce`` among them, so that two genuine trades with the same
+parties, amounts and slot differ); its id is the SHA-256 of those same bytes,
+and a chain may hold each id once (a replayed trade is refused). A block's
+hash is the SHA-256 of the encoding of all its fields but the hash and the
+signature, written as 64 lowercase hex digits; the block is signed by its
+leader (the first elected miner) over the ASCII bytes of that hash. Its
+``fee_permille`` (the round's fee rate, 100, 70, 30 or 10 per mille, Algorithm
+1) lets a validator recompute the PoEM rewards of Eq. 7 from the block alone.
+Signatures are Ed25519 (RFC 8032), hex encoded.
 """
 
 from __future__ import annotations
@@ -224,6 +230,7 @@ class Transaction:
     coins: int
     slot: str
     signatures: dict[str, str] = field(default_factory=dict)
+    nonce: int = 0
 
     def __post_init__(self) -> None:
         """Refuse malformed fields (:class:`ValidationError`); NumPy integers are stored as Python ints."""
@@ -232,6 +239,7 @@ class Transaction:
         object.__setattr__(self, "energy_wh", _require_int(self.energy_wh, "energy_wh", 1))
         object.__setattr__(self, "coins", _require_int(self.coins, "coins", 0))
         _require_str(self.slot, "slot")
+        object.__setattr__(self, "nonce", _require_int(self.nonce, "nonce", 0))
         sigs = self.signatures
         if not isinstance(sigs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sigs.items()):
             raise ValidationError(f"signatures must map node ids to hex strings, got {sigs!r:.80}")
@@ -244,7 +252,13 @@ class Transaction:
             "energy_wh": self.energy_wh,
             "coins": self.coins,
             "slot": self.slot,
+            "nonce": self.nonce,
         }
+
+    @property
+    def tx_id(self) -> str:
+        """The transaction's id: SHA-256 of its signed fields (64 hex digits); a chain holds each id once."""
+        return _sha256(canonical(self.body()))
 
     def to_obj(self) -> dict[str, Any]:
         """The transaction as a JSON-ready dict (signed fields and signatures)."""
@@ -253,9 +267,17 @@ class Transaction:
     @classmethod
     def from_obj(cls, obj: Any) -> Transaction:
         """Parse a transaction from its JSON dict; :class:`ValidationError` on any malformed field."""
-        if not isinstance(obj, dict) or set(obj) != {"seller", "buyer", "energy_wh", "coins", "slot", "signatures"}:
+        if not isinstance(obj, dict) or set(obj) != {
+            "seller",
+            "buyer",
+            "energy_wh",
+            "coins",
+            "slot",
+            "nonce",
+            "signatures",
+        }:
             raise ValidationError(f"malformed transaction {obj!r:.200}")
-        for name in ("energy_wh", "coins"):  # the encoding has Python ints only (no NumPy types in JSON)
+        for name in ("energy_wh", "coins", "nonce"):  # the encoding has Python ints only (no NumPy types in JSON)
             if type(obj[name]) is not int:
                 raise ValidationError(f"{name} must be an integer, got {obj[name]!r:.80}")
         sigs = obj["signatures"]
@@ -266,6 +288,7 @@ class Transaction:
             obj["coins"],
             obj["slot"],
             dict(sigs) if isinstance(sigs, dict) else sigs,
+            obj["nonce"],
         )
 
     def check(self, registry: Registry) -> None:
@@ -309,12 +332,23 @@ def sign_transaction(tx: Transaction, signers: dict[str, Ed25519PrivateKey]) -> 
     sigs = dict(tx.signatures)
     for node_id, key in signers.items():
         sigs[node_id] = key.sign(message).hex()
-    return Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins, tx.slot, sigs)
+    return Transaction(tx.seller, tx.buyer, tx.energy_wh, tx.coins, tx.slot, sigs, tx.nonce)
+
+
+#: Fee rates of Algorithm 1's four states in per mille (Stable, Warning, Breakdown, Shutdown), as blocks record them.
+FEE_PERMILLE = (100, 70, 30, 10)
+#: The PoEM split of the pooled mining fees between the first, second and third miner (Eq. 7), in tenths.
+POEM_SPLIT_TENTHS = (7, 2, 1)
 
 
 @dataclass(frozen=True)
 class Block:
-    """A block: index, previous hash, the round's transactions, elected miners and their rewards, own hash."""
+    """A block: index, previous hash, the round's transactions, elected miners and their rewards, own hash.
+
+    ``fee_permille`` is the round's fee rate (0 if the block does not state
+    it) and ``signature`` the leader's Ed25519 signature of ``hash`` (hex; not
+    part of the hashed content).
+    """
 
     index: int
     prev_hash: str
@@ -322,6 +356,8 @@ class Block:
     miners: tuple[str, ...]
     rewards: tuple[int, ...]
     hash: str
+    fee_permille: int = 0
+    signature: str = ""
 
     def __post_init__(self) -> None:
         """Refuse malformed fields (:class:`ValidationError`): rewards are whole, non-negative coins."""
@@ -338,6 +374,12 @@ class Block:
         object.__setattr__(self, "rewards", tuple(_require_int(r, "reward") for r in rewards))
         if not isinstance(self.hash, str):
             raise ValidationError(f"hash must be a string, got {self.hash!r:.80}")
+        fee = _require_int(self.fee_permille, "fee_permille")
+        if fee > 1000:
+            raise ValidationError(f"fee_permille must be at most 1000, got {fee}")
+        object.__setattr__(self, "fee_permille", fee)
+        if not isinstance(self.signature, str):
+            raise ValidationError(f"signature must be a hex string, got {self.signature!r:.80}")
 
     def content(self) -> dict[str, Any]:
         """The hashed fields."""
@@ -347,6 +389,7 @@ class Block:
             "transactions": [t.to_obj() for t in self.transactions],
             "miners": list(self.miners),
             "rewards": list(self.rewards),
+            "fee_permille": self.fee_permille,
         }
 
     def compute_hash(self) -> str:
@@ -354,8 +397,8 @@ class Block:
         return _sha256(canonical(self.content()))
 
     def to_bytes(self) -> bytes:
-        """The block's canonical encoding, hash included."""
-        return canonical({**self.content(), "hash": self.hash})
+        """The block's canonical encoding, hash and signature included."""
+        return canonical({**self.content(), "hash": self.hash, "signature": self.signature})
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Block:
@@ -372,10 +415,9 @@ class Block:
             obj = json.loads(data.decode("ascii"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
             raise ValidationError(f"not a block encoding: {type(exc).__name__}: {exc}"[:300]) from None
-        if not isinstance(obj, dict) or set(obj) != {"index", "prev_hash", "transactions", "miners", "rewards", "hash"}:
-            raise ValidationError(
-                "a block has exactly the fields index, prev_hash, transactions, miners, rewards, hash"
-            )
+        fields = ("index", "prev_hash", "transactions", "miners", "rewards", "fee_permille", "hash", "signature")
+        if not isinstance(obj, dict) or set(obj) != set(fields):
+            raise ValidationError(f"a block has exactly the fields {', '.join(fields)}")
         if (
             not isinstance(obj["transactions"], list)
             or not isinstance(obj["miners"], list)
@@ -389,6 +431,8 @@ class Block:
             tuple(_require_str(m, "miner") for m in obj["miners"]),
             tuple(_require_int(r, "reward") for r in obj["rewards"]),
             _require_str(obj["hash"], "hash"),
+            _require_int(obj["fee_permille"], "fee_permille"),
+            obj["signature"],
         )
         if block.to_bytes() != data:
             raise ValidationError("the bytes are not the block's canonical encoding")
@@ -398,8 +442,20 @@ class Block:
 GENESIS_PREV = "0" * 64
 
 
-def make_block(index: int, prev_hash: str, transactions, miners, rewards) -> Block:
-    """Assemble a block and compute its hash.
+def make_block(
+    index: int,
+    prev_hash: str,
+    transactions,
+    miners,
+    rewards,
+    *,
+    fee_permille: int = 0,
+    leader_key: Ed25519PrivateKey | None = None,
+) -> Block:
+    """Assemble a block, compute its hash and, with ``leader_key``, sign it as its leader.
+
+    An unsigned block (no ``leader_key``) is well-formed but does not validate
+    in a chain: validation checks the leader's signature.
 
     Raises
     ------
@@ -410,8 +466,14 @@ def make_block(index: int, prev_hash: str, transactions, miners, rewards) -> Blo
         ``rewards`` not a list of whole, non-negative coins (nothing is
         rounded or converted: ``1.9`` and ``"7"`` are refused).
     """
-    draft = Block(index, prev_hash, transactions, miners, rewards, "")
-    return Block(draft.index, draft.prev_hash, draft.transactions, draft.miners, draft.rewards, draft.compute_hash())
+    if leader_key is not None and not isinstance(leader_key, Ed25519PrivateKey):
+        raise ValueError(f"leader_key must be an Ed25519 private key, got {leader_key!r:.80}")
+    draft = Block(index, prev_hash, transactions, miners, rewards, "", fee_permille)
+    digest = draft.compute_hash()
+    signature = leader_key.sign(digest.encode("ascii")).hex() if leader_key is not None else ""
+    return Block(
+        draft.index, draft.prev_hash, draft.transactions, draft.miners, draft.rewards, digest, fee_permille, signature
+    )
 
 
 class Chain:
@@ -429,11 +491,30 @@ class Chain:
         """The hash of the last block (the genesis value for an empty chain)."""
         return self.blocks[-1].hash if self.blocks else GENESIS_PREV
 
-    def validate(self, registry: Registry, miner_roles: frozenset[str] | None = None, *, start: int = 0) -> None:
-        """Check indices, links, hashes, miners and every transaction's signatures.
+    def validate(
+        self,
+        registry: Registry,
+        miner_roles: frozenset[str] | None = None,
+        *,
+        start: int = 0,
+        mining_reward: int | None = None,
+    ) -> None:
+        """Check indices, links, hashes, the leaders' signatures, miners, rewards and every transaction.
 
-        ``start`` skips the blocks before it (already validated), but still
-        checks the link into block ``start``.
+        Every block must be signed by its leader (its first miner), and every
+        transaction id may occur once in the whole chain (a replayed trade is
+        refused, in the same block or a later one). With ``mining_reward``
+        (``MR``), the rewards must follow PoEM's Eq. 7 as far as the chain can
+        verify them: the block's mining fees are ``coins * fee_permille //
+        1000`` per transaction, they join what earlier blocks left unpaid in
+        the pool, the first, second and third miner get ``7/10``, ``2/10`` and
+        ``1/10`` of the pool (rounded down, whole coins) and the leader also
+        ``MR``; the remainder stays in the pool. Whether the miners were the
+        ones the election drew cannot be checked: the draw is private.
+
+        ``start`` skips the checks of the blocks before it (already validated)
+        but still reads their transaction ids and pool, and checks the link
+        into block ``start``.
 
         Raises
         ------
@@ -449,6 +530,13 @@ class Chain:
         ):
             raise ValueError(f"miner_roles must be a set of roles from {ROLES}, got {miner_roles!r:.80}")
         start = count(start, "start", minimum=0, maximum=len(self.blocks))
+        if mining_reward is not None:
+            mining_reward = _require_int(mining_reward, "mining_reward")
+        seen: set[str] = set()
+        pool = 0
+        for block in self.blocks[:start]:
+            seen.update(tx.tx_id for tx in block.transactions)
+            pool = _pool_after(block, pool)
         prev = self.blocks[start - 1].hash if start > 0 else GENESIS_PREV
         for i, block in enumerate(self.blocks[start:], start=start):
             where = f"block {i}"
@@ -458,8 +546,12 @@ class Chain:
                 raise ValidationError(f"{where}: prev_hash does not match the previous block's hash")
             if block.compute_hash() != block.hash:
                 raise ValidationError(f"{where}: contents do not match its hash")
+            if not block.miners:
+                raise ValidationError(f"{where}: a block needs a leader (its first miner) to sign it")
             if len(block.miners) != len(block.rewards) or len(set(block.miners)) != len(block.miners):
                 raise ValidationError(f"{where}: miners and rewards do not match")
+            if block.miners[0] not in registry or not _signed(registry, block.miners[0], block.signature, block.hash):
+                raise ValidationError(f"{where}: lacks a valid signature of its leader {block.miners[0]!r}")
             for m in block.miners:
                 if m not in registry:
                     raise ValidationError(f"{where}: miner {m!r} is not a registered node")
@@ -470,6 +562,16 @@ class Chain:
                     tx.check(registry)
                 except ValidationError as exc:
                     raise ValidationError(f"{where}: {exc}") from None
+                if tx.tx_id in seen:
+                    raise ValidationError(f"{where}: transaction {tx.tx_id[:16]}... replays one already in the chain")
+                seen.add(tx.tx_id)
+            if mining_reward is not None:
+                expected = _poem_rewards(block, pool, mining_reward)
+                if list(block.rewards) != expected:
+                    raise ValidationError(
+                        f"{where}: rewards {list(block.rewards)} do not follow Eq. 7 (expected {expected})"
+                    )
+            pool = _pool_after(block, pool)
             prev = block.hash
 
     def to_bytes(self) -> bytes:
@@ -484,14 +586,51 @@ class Chain:
         return cls(Block.from_bytes(line) for line in data.split(b"\n")) if data else cls()
 
 
-class Ledger:
-    """One layer's ledger with its permissions: who may read it and who may append (mine) blocks."""
+def _signed(registry: Registry, node_id: str, signature: str, digest: str) -> bool:
+    """Whether ``signature`` (hex) is ``node_id``'s signature of the ASCII bytes of ``digest``."""
+    try:
+        raw = bytes.fromhex(signature)
+    except ValueError:
+        return False
+    return raw.hex() == signature and registry.verify(node_id, raw, digest.encode("ascii"))
 
-    def __init__(self, layer: str, registry: Registry) -> None:
+
+def _block_fees(block: Block) -> int:
+    """The block's pooled mining fees: ``coins * fee_permille // 1000`` per transaction (whole coins)."""
+    return sum(tx.coins * block.fee_permille // 1000 for tx in block.transactions)
+
+
+def _fee_shares(pool: int, n_miners: int) -> list[int]:
+    return [pool * tenths // 10 for tenths in POEM_SPLIT_TENTHS[:n_miners]]
+
+
+def _poem_rewards(block: Block, pool: int, mining_reward: int) -> list[int]:
+    """The rewards Eq. 7 gives the block's miners from the pool as it stands before the block is paid."""
+    shares = _fee_shares(pool + _block_fees(block), len(block.miners))
+    return [shares[0] + mining_reward, *shares[1:]] if shares else []
+
+
+def _pool_after(block: Block, pool: int) -> int:
+    """What stays unpaid in the mining pool after the block's fees are added and its fee shares paid."""
+    total = pool + _block_fees(block)
+    return total - sum(_fee_shares(total, len(block.miners)))
+
+
+class Ledger:
+    """One layer's ledger with its permissions: who may read it and who may append (mine) blocks.
+
+    With ``mining_reward`` (``MR``), every block's rewards are checked against
+    PoEM's Eq. 7 (see :meth:`Chain.validate`); without it, rewards are only
+    checked to be whole, non-negative coins (PPoEM's Eq. 12 draws its split at
+    random, which a validator cannot recompute).
+    """
+
+    def __init__(self, layer: str, registry: Registry, *, mining_reward: int | None = None) -> None:
         choice(layer, "layer", tuple(LAYERS))
         instance(registry, Registry, "registry")
         self.layer = layer
         self.registry = registry
+        self.mining_reward = None if mining_reward is None else _require_int(mining_reward, "mining_reward")
         self._chain = Chain()
 
     def _role(self, node_id: str) -> str:
@@ -510,16 +649,31 @@ class Ledger:
             raise PermissionError(f"{node_id!r} ({role}) may not read the {self.layer} ledger")
         return Chain(self._chain.blocks)
 
-    def append(self, node_id: str, transactions, miners, rewards) -> Block:
-        """Mine the next block as ``node_id``: build it, validate the extended chain, then append.
+    def append(
+        self,
+        node_id: str,
+        transactions,
+        miners,
+        rewards,
+        *,
+        key: Ed25519PrivateKey,
+        fee_permille: int = 0,
+    ) -> Block:
+        """Mine the next block as its leader ``node_id`` (the first of ``miners``), signed with ``key``.
+
+        The block is built, the extended chain validated (signatures, replays,
+        and with the ledger's ``mining_reward`` the rewards of Eq. 7), and only
+        then appended.
 
         Raises
         ------
         PermissionError
             If the node may not mine on this layer, or an elected miner may not.
         ValidationError
-            If the new block does not validate or a field is malformed (see
-            :func:`make_block`); the ledger is then unchanged.
+            If the new block does not validate (for instance ``key`` is not the
+            leader's key, a transaction replays one in the chain, or the rewards
+            break Eq. 7) or a field is malformed (see :func:`make_block`); the
+            ledger is then unchanged.
         """
         role = self._role(node_id)
         miners = _require_sequence(miners, "miners")
@@ -529,11 +683,43 @@ class Ledger:
         for m in miners:
             if self._role(m) not in allowed:
                 raise PermissionError(f"elected miner {m!r} has no mining rights on the {self.layer} ledger")
-        block = make_block(len(self._chain.blocks), self._chain.head_hash, transactions, miners, rewards)
+        if not miners or miners[0] != node_id:
+            raise ValidationError(
+                f"the block is mined by its leader, the first of miners {list(miners)}, not {node_id!r}"
+            )
+        block = make_block(
+            len(self._chain.blocks),
+            self._chain.head_hash,
+            transactions,
+            miners,
+            rewards,
+            fee_permille=fee_permille,
+            leader_key=key,
+        )
         candidate = Chain([*self._chain.blocks, block])
-        candidate.validate(self.registry, allowed, start=len(candidate.blocks) - 1)
+        candidate.validate(self.registry, allowed, start=len(candidate.blocks) - 1, mining_reward=self.mining_reward)
         self._chain = candidate
         return block
+
+    def poem_rewards(self, transactions, n_miners: int, *, fee_permille: int) -> list[int]:
+        """The rewards Eq. 7 gives the next block's ``n_miners`` miners (what :meth:`append` will accept).
+
+        Raises
+        ------
+        ValueError
+            If the ledger has no ``mining_reward`` (no reward rule), or an
+            argument is malformed.
+        """
+        if self.mining_reward is None:
+            raise ValueError("this ledger checks no reward rule (it was made without mining_reward)")
+        n = count(n_miners, "n_miners", maximum=len(POEM_SPLIT_TENTHS))
+        pool = 0
+        for block in self._chain.blocks:
+            pool = _pool_after(block, pool)
+        draft = Block(
+            len(self._chain.blocks), self._chain.head_hash, transactions, ["x"] * n, [0] * n, "", fee_permille
+        )
+        return _poem_rewards(draft, pool, self.mining_reward)
 
     def __len__(self) -> int:
         return len(self._chain.blocks)
