@@ -717,7 +717,7 @@ class Ledger:
         for block in self._chain.blocks:
             pool = _pool_after(block, pool)
         draft = Block(
-            len(self._chain.blocks), self._chain.head_hash, transactions, ["x"] * n, [0] * n, "", fee_permille
+            len(self._chain.blocks), self._chain.head_hash, transactions, ("x",) * n, (0,) * n, "", fee_permille
         )
         return _poem_rewards(draft, pool, self.mining_reward)
 

@@ -192,6 +192,18 @@ def _inflated_reward(net: Network) -> Attempt:
     )
 
 
+def _ppoem_reward(net: Network) -> Attempt:
+    # a PPoEM ledger cannot check rewards: Eq. 12 draws the leader's share R_R privately
+    ppoem = Ledger("lvpp", net.registry)  # no mining_reward: no reward rule
+    tx = net.trade("h4", "h3", 30, "2013-01-02T14:00")
+    before = ppoem.read("v1").to_bytes()
+    try:
+        ppoem.append("v1", [tx], ["v1"], [MINING_REWARD + 10_000], key=net.keys["v1"], fee_permille=100)
+    except ValidationError as exc:
+        return Attempt(True, str(exc), ppoem.read("v1").to_bytes() == before)
+    return Attempt(False, "a reward of 10,500 coins from a pool of 3 is appended", False)
+
+
 def _altered_amount(net: Network) -> Attempt:
     b0 = net.chain().blocks[0]
     tx = b0.transactions[0]
@@ -307,7 +319,8 @@ def _served_chain(n_colluding: int) -> Callable[[Network], Attempt]:
         truncated = Chain(honest.blocks[:1])
         truncated.validate(net.registry)  # a prefix of a valid chain is valid by itself
         n = 10
-        answers = [honest.head_hash] * (n - n_colluding) + [truncated.head_hash] * n_colluding
+        answers: list[str | None] = [honest.head_hash] * (n - n_colluding)
+        answers += [truncated.head_hash] * n_colluding
         out = recover_vpp(answers, n)
         if out.action == "adopt" and out.hash == honest.head_hash:
             return Attempt(True, f"adopts the honest head ({n - n_colluding} of {n} agree)")
@@ -368,6 +381,13 @@ THREATS: tuple[Threat, ...] = (
         "defended after the fix",
         "blocks record the fee rate; validators recompute Eq. 7 from the block and the pool",
         _inflated_reward,
+    ),
+    Threat(
+        "a PPoEM leader paying itself more than Eq. 12 allows",
+        "Sec. IV-F, mining rewards",
+        "not defended",
+        "Eq. 12 draws the leader's share R_R at random and privately: no validator can recompute it",
+        _ppoem_reward,
     ),
     Threat(
         "a miner doubling a trade's amount and re-hashing the block",
