@@ -34,7 +34,9 @@ fi
 # SymPy and set ordering: the kernels inherit this, so stored outputs are reproducible.
 export PYTHONHASHSEED=0
 export PYDEVD_DISABLE_FILE_VALIDATION=1
-unset VPT_HOUSEHOLDS  # the stored outputs are those of the shipped data
+# VPT_HOUSEHOLDS, VPT_HOMES, VPT_VPP_SIZES, VPT_START, VPT_DAYS choose the data the notebooks run on
+# (vpt.book); scripts/book and scripts/chapter honour them, scripts/test says what it does with them.
+VPT_DATA_VARS=(VPT_HOUSEHOLDS VPT_HOMES VPT_VPP_SIZES VPT_START VPT_DAYS)
 
 # The browser test (scripts/test) drives Debian's Chromium through its ChromeDriver.
 # Installed here when missing and possible; VPT_SKIP_BROWSER_TEST=1 skips the test, loudly.

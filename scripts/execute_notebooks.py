@@ -1,8 +1,13 @@
 """Re-execute notebooks in place, so their stored outputs (which nbval compares) are current.
 
-Usage: .venv/bin/python scripts/execute_notebooks.py [chapters/NAME.ipynb ...]
+Usage: .venv/bin/python scripts/execute_notebooks.py [--out DIR] [chapters/NAME.ipynb ...]
 (default: every chapter, in the order of _toc.yml, so the scorecard comes after the
 chapters it summarises)
+
+With ``--out DIR`` the executed notebooks are written to ``DIR/chapters/`` and the
+committed ones are left alone (``scripts/book`` and ``scripts/chapter`` do this); the
+scorecard then reads the chapters executed in ``DIR`` (environment variable
+``VPT_EXECUTED``), so it always summarises the run it belongs to.
 
 Each notebook runs top to bottom in a fresh kernel from its own folder, with
 PYTHONHASHSEED=0 as in the tests. No execution timestamps are stored, so a
@@ -47,8 +52,8 @@ def merge_streams(outputs: list) -> list:
     return merged
 
 
-def execute(path: Path) -> float:
-    """Run ``path`` top to bottom in a fresh kernel, store its outputs in place; the seconds it took."""
+def execute(path: Path, out: Path | None = None) -> float:
+    """Run ``path`` top to bottom in a fresh kernel; store its outputs in place, or at ``out``; the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # volatile: timestamps of the last run
@@ -60,7 +65,7 @@ def execute(path: Path) -> float:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
     nb.metadata.get("language_info", {}).pop("version", None)  # the interpreter's patch level is volatile
-    nbformat.write(nb, path)
+    nbformat.write(nb, out or path)
     return time.perf_counter() - start
 
 
@@ -70,9 +75,19 @@ def main(argv: list[str]) -> int:
         # the kernel inherits the environment: re-exec so set ordering matches the tests
         os.environ["PYTHONHASHSEED"] = "0"
         os.execv(sys.executable, [sys.executable, *sys.argv])
+    out_dir = None
+    if argv[:1] == ["--out"]:
+        if len(argv) < 2:
+            raise SystemExit("--out needs a directory")
+        out_dir = Path(argv[1]).resolve()
+        argv = argv[2:]
+        os.environ["VPT_EXECUTED"] = str(out_dir / "chapters")  # read by the scorecard's kernel
     paths = [Path(p).resolve() for p in argv] or chapters_in_toc_order()
     for path in paths:
-        print(f"{path.relative_to(ROOT)}: {execute(path):.1f} s", flush=True)
+        target = None if out_dir is None else out_dir / path.relative_to(ROOT)
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        print(f"{path.relative_to(ROOT)}: {execute(path, target):.1f} s", flush=True)
     return 0
 
 

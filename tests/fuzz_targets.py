@@ -26,6 +26,7 @@ from vpt import (
     auction,
     audit,
     bench,
+    book,
     coin,
     complexity,
     data,
@@ -48,6 +49,7 @@ MODULES = (
     auction,
     audit,
     bench,
+    book,
     coin,
     complexity,
     data,
@@ -199,6 +201,11 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "audit.exact_epsilon": lambda: (audit.exact_epsilon, {"p": [0.25, 0.75], "q": [0.5, 0.5]}),
     "audit.ordered_top3_law": lambda: (audit.ordered_top3_law, {"log_weights": [0.0, 1.0, -1.0, 0.5]}),
+    # book
+    "book.book_data": lambda: (
+        book.book_data,
+        {"path": None, "n_homes": 100, "vpp_sizes": None, "start": "2013-01-03", "n_days": 5},
+    ),
     # coin
     "coin.Wallets": lambda: (coin.Wallets, {"registry": registry_and_keys()[0]}),
     "coin.Wallets.held": lambda: (wallets().held, {"node_id": "h2"}),
@@ -657,6 +664,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
 RECORDS: dict[str, str] = {
     "auction.Trades": "auction.match",
     "audit.AuditResult": "audit.epsilon_lower_bound",
+    "book.BookData": "book.book_data",
     "complexity.Counts": "complexity.count_fees_and_welfare",
     "data.Households": "data.generate_households",
     "experiments.DayChain": "experiments.build_day_chain",

@@ -9,6 +9,7 @@ import pytest
 #: Targets that run a simulation or a numerical integration per call get fewer examples.
 HEAVY = {
     "audit.epsilon_lower_bound": 15,
+    "book.book_data": 15,
     "data.generate_households": 10,
     "experiments.build_day_chain": 10,
     "experiments.month_of_rounds": 10,

@@ -1,3 +1,46 @@
-"""Reproducible companion to the VPT paper: state, market, mining and audit code."""
+"""Reproducible companion to the VPT paper: state, market, mining and audit code.
+
+The modules load on first use, so ``import vpt`` is cheap and ``vpt.auction``,
+``vpt.mining`` and the others work after it. See the README's quick-start.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+#: The library's modules (``bench`` is the benchmark command).
+MODULES = (
+    "audit",
+    "auction",
+    "bench",
+    "book",
+    "coin",
+    "complexity",
+    "data",
+    "experiments",
+    "ledger",
+    "market",
+    "mining",
+    "plotting",
+    "privacy",
+    "recovery",
+    "report",
+    "settlement",
+    "simulate",
+    "state",
+    "theory",
+    "threats",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in MODULES:
+        return importlib.import_module(f"vpt.{name}")
+    raise AttributeError(f"module 'vpt' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *MODULES])
