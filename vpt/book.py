@@ -173,3 +173,19 @@ def _vpp_sizes(value: Any, n_homes: int) -> tuple[int, ...]:
     if len(sizes) < 3:
         raise ValueError(f"an election of three winners needs at least 3 VPPs, got sizes {sizes}")
     return sizes
+
+
+def main() -> int:
+    """``python -m vpt.book``: say which data the chapters will run on, or why the settings do not work."""
+    import sys
+
+    try:
+        print("data:", book_data().describe())
+    except ValueError as exc:
+        print(f"vpt.book: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the scripts' up-front check
+    raise SystemExit(main())
