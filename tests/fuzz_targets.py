@@ -31,8 +31,10 @@ from vpt import (
     complexity,
     data,
     experiments,
+    incentives,
     ledger,
     market,
+    mechanisms,
     mining,
     plotting,
     privacy,
@@ -54,8 +56,10 @@ MODULES = (
     complexity,
     data,
     experiments,
+    incentives,
     ledger,
     market,
+    mechanisms,
     mining,
     plotting,
     privacy,
@@ -352,6 +356,29 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "ledger.Transaction.to_obj": lambda: (signed_tx().to_obj, {}),
     "ledger.Transaction.from_obj": lambda: (ledger.Transaction.from_obj, {"obj": signed_tx().to_obj()}),
     "ledger.Transaction.check": lambda: (signed_tx().check, {"registry": registry_and_keys()[0]}),
+    # incentives
+    "incentives.utility": lambda: (
+        incentives.utility,
+        {
+            "bids": [10.0, 8.0, 6.0],
+            "asks": [1.0, 3.0, 5.0],
+            "mechanism": "sbba",
+            "side": "seller",
+            "index": 1,
+            "value": 3.0,
+            "n_draws": 2,
+            "seed": 0,
+        },
+    ),
+    "incentives.best_misreport": lambda: (
+        incentives.best_misreport,
+        {"bids": [10.0, 8.0, 6.0], "asks": [1.0, 3.0, 5.0], "mechanism": "mcafee", "side": "buyer", "index": 2},
+    ),
+    # mechanisms
+    "mechanisms.clear": lambda: (
+        mechanisms.clear,
+        {"bids": [10.0, 8.0, 6.0, 2.0], "asks": [1.0, 3.0, 5.0, 9.0], "mechanism": "sbba", "rng": rng()},
+    ),
     # market
     "market.PriceModel": lambda: (
         market.PriceModel,
@@ -666,6 +693,8 @@ RECORDS: dict[str, str] = {
     "audit.AuditResult": "audit.epsilon_lower_bound",
     "book.BookData": "book.book_data",
     "complexity.Counts": "complexity.count_fees_and_welfare",
+    "incentives.Misreport": "incentives.best_misreport",
+    "mechanisms.Outcome": "mechanisms.clear",
     "data.Households": "data.generate_households",
     "experiments.DayChain": "experiments.build_day_chain",
     "experiments.ElectionRun": "experiments.run_elections",
