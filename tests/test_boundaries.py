@@ -171,10 +171,12 @@ def test_place_probabilities_refuse_cubic_memory_beyond_the_limit():
     assert "V^3" in _quick(mining.place_probabilities, np.ones(1000), "poem")
 
 
-def test_place_probabilities_of_many_rows_run_in_bounded_chunks():
-    rows = np.random.default_rng(0).uniform(size=(300, 60))  # 300 x 60^3 = 6.5e7 cells, chunked
-    p = mining.place_probabilities(rows, "poem")
-    np.testing.assert_allclose(p.sum(axis=2), 1.0)
+def test_place_probabilities_of_many_rows_run_in_bounded_chunks(monkeypatch):
+    rows = np.random.default_rng(0).uniform(size=(35, 10))
+    whole = mining.place_probabilities(rows, "poem")
+    monkeypatch.setattr(mining, "MAX_CELLS", 10_000)  # 10 rows of 10^3 cells per chunk: 4 chunks
+    np.testing.assert_array_equal(mining.place_probabilities(rows, "poem"), whole)
+    np.testing.assert_allclose(whole.sum(axis=2), 1.0)
 
 
 def test_ordered_top3_law_refuses_cubic_memory_beyond_the_limit():

@@ -10,6 +10,8 @@ import pytest
 HEAVY = {
     "audit.epsilon_lower_bound": 15,
     "book.book_data": 15,
+    "incentives.utility": 15,
+    "incentives.best_misreport": 15,
     "data.generate_households": 10,
     "experiments.build_day_chain": 10,
     "experiments.month_of_rounds": 10,

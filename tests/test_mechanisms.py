@@ -56,9 +56,9 @@ def test_truthful_mechanisms_give_no_gain_to_any_misreport(bids, asks, mechanism
 def test_the_papers_pay_as_bid_rule_rewards_sellers_who_underbid():
     rng = np.random.default_rng(1)
     gains = []
-    for _ in range(20):
-        bids, asks = rng.uniform(12.9, 28.0, 8), rng.uniform(7.7, 20.0, 8)
-        gains += [best_misreport(bids, asks, "pay-as-bid", "seller", j).gain for j in range(8)]
+    for _ in range(4):
+        bids, asks = rng.uniform(12.9, 28.0, 6), rng.uniform(7.7, 20.0, 6)
+        gains += [best_misreport(bids, asks, "pay-as-bid", "seller", j).gain for j in range(6)]
     assert np.mean(np.array(gains) > 1e-9) > 0.3
 
 
