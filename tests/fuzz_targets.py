@@ -15,6 +15,7 @@ targets, and every record is checked to come out of at least one target.
 from __future__ import annotations
 
 import functools
+import importlib
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
+import vpt
 from vpt import (
     auction,
     audit,
-    bench,
     book,
     coin,
     complexity,
@@ -47,30 +48,8 @@ from vpt import (
     threats,
 )
 
-MODULES = (
-    auction,
-    audit,
-    bench,
-    book,
-    coin,
-    complexity,
-    data,
-    experiments,
-    incentives,
-    ledger,
-    market,
-    mechanisms,
-    mining,
-    plotting,
-    privacy,
-    recovery,
-    report,
-    settlement,
-    simulate,
-    state,
-    theory,
-    threats,
-)
+#: Every module of the package, as ``vpt`` lists them for lazy loading (a test checks that list is complete).
+MODULES = tuple(importlib.import_module(f"vpt.{name}") for name in vpt.MODULES)
 
 Call = tuple[Callable[..., Any], dict[str, Any]]
 

@@ -58,7 +58,7 @@ NONE_RESULTS = {
 }
 
 
-def test_every_module_of_vpt_is_in_the_fuzz_registry():
+def test_every_module_of_vpt_is_listed_by_vpt_and_fuzzed():
     import pkgutil
 
     import vpt
