@@ -353,6 +353,44 @@ TARGETS: dict[str, Callable[[], Call]] = {
         incentives.best_misreport,
         {"bids": [10.0, 8.0, 6.0], "asks": [1.0, 3.0, 5.0], "mechanism": "mcafee", "side": "buyer", "index": 2},
     ),
+    "incentives.audit_traders": lambda: (
+        incentives.audit_traders,
+        {
+            "bids": [10.0, 10.0, 6.0],
+            "asks": [1.0, 9.0],
+            "mechanism": "vcg",
+            "bid_owner": [0, 0, 1],
+            "ask_owner": [0, 1],
+            "traders": [("buyer", 0), ("seller", 1)],
+        },
+    ),
+    "incentives.audit_markets": lambda: (
+        incentives.audit_markets,
+        {"markets": [([10.0, 8.0, 6.0], [1.0, 3.0, 5.0]), ([4.0], [2.0])], "mechanism": "mcafee", "seed": 1},
+    ),
+    "incentives.best_responses": lambda: (
+        incentives.best_responses,
+        {"bids": [10.0, 8.0, 6.0], "asks": [1.0, 3.0, 5.0], "mechanism": "pay-as-bid"},
+    ),
+    "incentives.gain_from_trade": lambda: (
+        incentives.gain_from_trade,
+        {"mechanism": "sbba", "n": 4, "n_markets": 5, "rng": rng(), "low": 1.0, "high": 1000.0},
+    ),
+    "incentives.published_gain_from_trade": lambda: (incentives.published_gain_from_trade, {}),
+    "incentives.wash_trading_gain": lambda: (
+        incentives.wash_trading_gain,
+        {
+            "vpp_energy": [[1.0, 3.0, 0.5], [2.0, 0.0, 1.0]],
+            "mining_sum": [2.0, 1.0],
+            "fee_rate": [0.1, 0.03],
+            "fake_kwh": [0.5, 2.0],
+            "mechanism": "ppoem",
+            "price": 30.0,
+            "mining_reward": 500.0,
+            "eps3": 0.1,
+            "sensitivity": 1.0,
+        },
+    ),
     # mechanisms
     "mechanisms.clear": lambda: (
         mechanisms.clear,
@@ -362,6 +400,16 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "market.PriceModel": lambda: (
         market.PriceModel,
         {"ask_low": 7.7, "ask_high": 20.0, "bid_low": 12.9, "bid_high": 28.0, "jitter": 0.1},
+    ),
+    "market.slot_market": lambda: (
+        market.slot_market,
+        {
+            "surplus_kwh": [0.35, 0.0, 0.2],
+            "deficit_kwh": [0.0, 0.25, 0.0],
+            "ask": [9.0, 10.0, 12.0],
+            "bid": [20.0, 22.0, 25.0],
+            "slot_kwh": 0.1,
+        },
     ),
     "market.assign_vpps": lambda: (market.assign_vpps, {"sizes": [2, 3], "n_homes": 5}),
     "market.auction_welfare": lambda: (
@@ -673,6 +721,9 @@ RECORDS: dict[str, str] = {
     "book.BookData": "book.book_data",
     "complexity.Counts": "complexity.count_fees_and_welfare",
     "incentives.Misreport": "incentives.best_misreport",
+    "incentives.GainFromTrade": "incentives.gain_from_trade",
+    "incentives.MarketAudit": "incentives.audit_markets",
+    "market.SlotMarket": "market.slot_market",
     "mechanisms.Outcome": "mechanisms.clear",
     "data.Households": "data.generate_households",
     "experiments.DayChain": "experiments.build_day_chain",

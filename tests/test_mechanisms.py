@@ -88,30 +88,3 @@ def test_no_trade_without_a_bid_above_an_ask():
     for mechanism in MECHANISMS:
         o = _clear([1.0, 2.0], [5.0], mechanism)
         assert o.buyer.size == 0 and o.budget == 0.0
-
-
-# Segal-Halevi et al.'s two-sided benchmark (github.com/erelsgl/auctions, results/
-# experiment_comparing_mcafee_to_sbb_concise.csv; 50,000 markets per row): n buyers with values and n sellers with
-# costs uniform on 1..1000; gain-from-trade in % of the optimum, for n = 10.
-PUBLISHED_N10 = {"mcafee total": 98.37, "mcafee traders": 91.78, "sbba": 94.53}
-
-
-def test_mcafee_and_sbba_reproduce_the_published_gain_from_trade_within_monte_carlo_error():
-    rng = np.random.default_rng(2016)
-    reps, n = 6000, 10
-    per = {key: np.empty(reps) for key in ("optimum", *PUBLISHED_N10)}
-    for r in range(reps):
-        b, a = rng.integers(1, 1001, n).astype(float), rng.integers(1, 1001, n).astype(float)
-        o = clear(b, a, "pay-as-bid")
-        m = clear(b, a, "mcafee")
-        s = clear(b, a, "sbba", rng=rng)
-        per["optimum"][r] = b[o.buyer].sum() - a[o.seller].sum()
-        per["mcafee total"][r] = b[m.buyer].sum() - a[m.seller].sum()
-        per["mcafee traders"][r] = per["mcafee total"][r] - m.budget
-        per["sbba"][r] = b[s.buyer].sum() - a[s.seller].sum()
-    opt = per["optimum"]
-    for key, published in PUBLISHED_N10.items():
-        ratio = per[key].sum() / opt.sum()
-        # standard error of a ratio of sums (delta method), ours; the published 50,000 markets add less
-        se = np.std(per[key] - ratio * opt, ddof=1) / opt.mean() / np.sqrt(reps)
-        assert abs(100 * ratio - published) < 100 * 4 * se * np.sqrt(1 + reps / 50_000), (key, 100 * ratio, published)

@@ -114,15 +114,7 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
     a = prices_1d(asks, "asks")
     choice(seller_order, "seller_order", SELLER_ORDERS)
     if seller_order == "sorted":
-        # A fast (unstable) index sort of each side, then a fix-up that makes
-        # ties come by index exactly as a stable sort would.
-        by_bid = np.argsort(-b)
-        by_ask = np.argsort(a)
-        neg_bids = -b[by_bid]
-        asks_up = a[by_ask]
-        k = min(b.size, a.size)
-        n = int(np.count_nonzero(-neg_bids[:k] > asks_up[:k]))  # monotone: True ... True False ... False
-        return Trades.from_indices(_stable_prefix(by_bid, neg_bids, n), _stable_prefix(by_ask, asks_up, n), b, a)
+        return _match_sorted(b, a)
     by_bid = np.argsort(-b, kind="stable")
     sorted_bids = b[by_bid]
     buyers, sellers = [], []
@@ -133,6 +125,20 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
             sellers.append(j)
             top += 1
     return Trades.from_indices(buyers, sellers, b, a)
+
+
+def _match_sorted(b: NDArray[np.float64], a: NDArray[np.float64]) -> Trades:
+    """The sorted reading of :func:`match` on prices already validated (the core that mechanisms reuse)."""
+    # A fast (unstable) index sort of each side, then a fix-up that makes
+    # ties come by index exactly as a stable sort would.
+    by_bid = np.argsort(-b)
+    by_ask = np.argsort(a)
+    neg_bids = -b[by_bid]
+    asks_up = a[by_ask]
+    k = min(b.size, a.size)
+    n = int(np.count_nonzero(-neg_bids[:k] > asks_up[:k]))  # monotone: True ... True False ... False
+    buyer, seller = _stable_prefix(by_bid, neg_bids, n), _stable_prefix(by_ask, asks_up, n)
+    return Trades(buyer, seller, b[buyer], a[seller])  # valid indices by construction: no second validation
 
 
 def _stable_prefix(order: NDArray, values: NDArray, n: int) -> NDArray[np.int64]:

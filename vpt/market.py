@@ -18,11 +18,13 @@ __all__ = [
     "MonthRounds",
     "PriceModel",
     "Round",
+    "SlotMarket",
     "assign_vpps",
     "auction_welfare",
     "hourly_energy",
     "household_prices",
     "run_rounds",
+    "slot_market",
     "trading_round",
 ]
 
@@ -168,15 +170,9 @@ def trading_round(
     if rng is not None:
         generator(rng)
     slot = positive(slot_kwh, "slot_kwh")
-    with np.errstate(over="ignore"):
-        offers_f = np.floor(surplus / slot + 1e-9)
-        requests_f = np.floor(deficit / slot + 1e-9)
-    cells(int(min(offers_f.sum() + requests_f.sum(), 2.0**62)), f"the slots of {slot_kwh!r} kWh of this round")
-    offers = offers_f.astype(np.int64)
-    requests = requests_f.astype(np.int64)
-    seller_home = np.repeat(np.arange(n[0]), offers)
-    buyer_home = np.repeat(np.arange(n[0]), requests)
-    trades = match(bid[buyer_home] * slot, ask[seller_home] * slot)
+    slots = _slot_market(surplus, deficit, ask, bid, slot)
+    seller_home, buyer_home = slots.ask_owner, slots.bid_owner
+    trades = match(slots.bids, slots.asks)
     if pricing == "poem":
         settlement = settle_poem(trades, state, **pricing_options)
     else:
@@ -187,6 +183,54 @@ def trading_round(
     sold_by = vpp[seller_home[trades.seller]]
     vpp_energy = np.bincount(sold_by, minlength=n_vpps).astype(np.float64) * slot
     return Round(SystemState(state), seller_home, buyer_home, trades, settlement, vpp_energy)
+
+
+@dataclass(frozen=True)
+class SlotMarket:
+    """A round's double auction in unit slots: one price per slot and the home that owns it."""
+
+    bids: NDArray[np.float64]
+    asks: NDArray[np.float64]
+    bid_owner: NDArray[np.int64]
+    ask_owner: NDArray[np.int64]
+
+
+def slot_market(
+    surplus_kwh: ArrayLike, deficit_kwh: ArrayLike, ask: ArrayLike, bid: ArrayLike, *, slot_kwh: float = 0.1
+) -> SlotMarket:
+    """The unit-slot market of one round, as :func:`trading_round` builds it.
+
+    A home with surplus ``x`` kWh offers ``floor(x / slot_kwh)`` slots at its
+    ask, a home with deficit ``y`` bids for ``floor(y / slot_kwh)`` slots at
+    its bid; prices per slot are prices per kWh times ``slot_kwh``. Slots of
+    one home are consecutive, homes in index order.
+
+    Raises
+    ------
+    ValueError
+        For arrays of different lengths, negative or non-finite energies or
+        prices, or a ``slot_kwh`` not > 0.
+    """
+    surplus = prices_1d(surplus_kwh, "surplus_kwh")
+    deficit = prices_1d(deficit_kwh, "deficit_kwh")
+    ask = prices_1d(ask, "ask")
+    bid = prices_1d(bid, "bid")
+    if not (deficit.shape == ask.shape == bid.shape == surplus.shape):
+        raise ValueError("surplus, deficit, ask and bid must be 1-D arrays of one entry per home")
+    return _slot_market(surplus, deficit, ask, bid, positive(slot_kwh, "slot_kwh"))
+
+
+def _slot_market(
+    surplus: NDArray[np.float64], deficit: NDArray[np.float64], ask: NDArray, bid: NDArray, slot: float
+) -> SlotMarket:
+    with np.errstate(over="ignore"):
+        offers_f = np.floor(surplus / slot + 1e-9)
+        requests_f = np.floor(deficit / slot + 1e-9)
+    cells(int(min(offers_f.sum() + requests_f.sum(), 2.0**62)), f"the slots of {slot!r} kWh of this round")
+    homes = np.arange(surplus.size)
+    seller_home = np.repeat(homes, offers_f.astype(np.int64))
+    buyer_home = np.repeat(homes, requests_f.astype(np.int64))
+    return SlotMarket(bid[buyer_home] * slot, ask[seller_home] * slot, buyer_home, seller_home)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import choice, generator, number, prices_1d
-from vpt.auction import match
+from vpt.auction import _match_sorted
 from vpt.settlement import check_pricing_options, ppoem_prices
 
 __all__ = ["MECHANISMS", "Outcome", "clear"]
@@ -177,8 +177,16 @@ def clear(
         rng = generator(rng)
     elif rng is not None:
         generator(rng)
+    if mechanism == "k-double":
+        kappa = number(params.get("kappa", 0.5), "kappa")
+        if not 0 <= kappa <= 1:
+            raise ValueError(f"kappa must be in [0, 1], got {kappa!r}")
+    return _clear(b, a, mechanism, rng, params)
 
-    trades = match(b, a)  # sorted clearing: trade t pairs the t-th highest bid with the t-th lowest ask
+
+def _clear(b: NDArray[np.float64], a: NDArray[np.float64], mechanism: str, rng: Any, params: dict) -> Outcome:
+    """The rules of :func:`clear` on validated arguments (the incentive audit calls it many times per market)."""
+    trades = _match_sorted(b, a)  # sorted clearing: trade t pairs the t-th highest bid with the t-th lowest ask
     k = len(trades)
     buyers, sellers = trades.buyer, trades.seller
     if k == 0:
@@ -214,16 +222,15 @@ def clear(
         chosen = sellers[np.argsort(priority[sellers], kind="stable")][: k - 1]
         return _uniform(buyers[:-1], np.sort(chosen), p, p)
     # k-double
-    kappa = number(params.get("kappa", 0.5), "kappa")
-    if not 0 <= kappa <= 1:
-        raise ValueError(f"kappa must be in [0, 1], got {kappa!r}")
+    kappa = float(params.get("kappa", 0.5))
     lo, hi = max(a_k, b_next), min(b_k, a_next)
     return _uniform(buyers, sellers, lo + kappa * (hi - lo), lo + kappa * (hi - lo))
 
 
 def _next(values: NDArray[np.float64], taken: NDArray[np.int64], *, largest: bool) -> float:
     """The best price among those not trading (``-inf``/``+inf`` when there is none)."""
-    rest = np.delete(values, taken)
-    if rest.size == 0:
+    rest = np.ones(values.size, dtype=bool)
+    rest[taken] = False
+    if not rest.any():
         return -np.inf if largest else np.inf
-    return float(rest.max() if largest else rest.min())
+    return float(values[rest].max() if largest else values[rest].min())
