@@ -27,12 +27,15 @@ def test_a_traders_utility_is_the_sum_over_its_slots(bids, asks, mechanism, data
 
 
 @settings(max_examples=25)
-@given(prices, prices, st.sampled_from(["pay-as-bid", "vcg", "trade-reduction", "k-double"]), st.data())
+@given(prices, prices, st.sampled_from([m for m in mechanisms.MECHANISMS if m != "ppoem"]), st.data())
 def test_a_grid_search_never_finds_more_than_the_exact_search(bids, asks, mechanism, data):
     side = data.draw(st.sampled_from(["buyer", "seller"]))
     index = data.draw(st.integers(0, (len(bids) if side == "buyer" else len(asks)) - 1))
-    exact = incentives.best_misreport(bids, asks, mechanism, side, index)
-    grid = incentives.best_misreport(bids, asks, mechanism, side, index, candidates=np.arange(0.0, 45.0, 0.5))
+    seed = data.draw(st.integers(0, 3))  # SBBA's lottery draw
+    exact = incentives.best_misreport(bids, asks, mechanism, side, index, seed=seed)
+    grid = incentives.best_misreport(
+        bids, asks, mechanism, side, index, candidates=np.arange(0.0, 45.0, 0.5), seed=seed
+    )
     assert grid.gain <= exact.gain + 1e-9
     assert exact.truthful_utility == grid.truthful_utility
 
@@ -89,6 +92,8 @@ def test_wash_trading_gain_against_closed_forms():
         assert (poem[j] >= 500 * (lead_after - lead_before) - 2 * fee * price * x - 1e-9).all()
     poa = incentives.wash_trading_gain(e, 2.0, fee, x, "poa", price=price)
     assert np.allclose(poa, -2 * fee * price * x)  # PoA: the election ignores energy, only the fees remain
+    one_party = incentives.wash_trading_gain(e, 2.0, fee, x, "poa", price=price, coalition=True)
+    assert np.allclose(one_party, -fee * price * x)  # the transaction fee returns to the VPP
     flat = incentives.wash_trading_gain(e, 2.0, fee, x, "ppoem", price=price, eps3=1e-12, sensitivity=1.0)
     # a vanishing budget makes PPoEM's election uniform; the mining fee of the wash trade joins the pool, and a
     # uniform election pays it back on average (0.5 + 0.1 + 0.05) / 3 of it (Eq. 12 in expectation)

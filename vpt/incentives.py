@@ -444,6 +444,7 @@ def wash_trading_gain(
     *,
     price: float,
     mining_reward: float = 500.0,
+    coalition: bool = False,
     **params: float,
 ) -> NDArray[np.float64]:
     """What a VPP expects to gain, net of fees, by recording fake trades between its own homes.
@@ -455,6 +456,12 @@ def wash_trading_gain(
     ``M``. The VPP's expected reward is ``sum_i P(place i) * share_i`` with
     ``MR`` added to the leader's share (:data:`ELECTION_SHARES`); the place
     laws are exact (:func:`vpt.mining.place_probabilities`).
+
+    Two readings of who pays: by default the homes pay both fees and nothing
+    comes back but the reward (an upper bound on the cost). With
+    ``coalition=True`` the VPP and its homes are one party, and the
+    transaction fee, which "is sent directly to corresponding VPP" (Sec.
+    III-B), comes back to it: only the mining fee is a cost.
 
     Parameters
     ----------
@@ -474,6 +481,8 @@ def wash_trading_gain(
         Coins per kWh of the fake trade (the fees scale with it).
     mining_reward
         ``MR``, paid to the leader.
+    coalition
+        Whether the transaction fee returns to the VPP (see above).
 
     Returns
     -------
@@ -514,6 +523,9 @@ def wash_trading_gain(
         raise ValueError(f"fake_kwh must be 1-D, got shape {fake.shape}")
     price = non_negative(price, "price")
     mr = non_negative(mining_reward, "mining_reward")
+    if not isinstance(coalition, (bool, np.bool_)):
+        raise ValueError(f"coalition must be True or False, got {coalition!r:.80}")
+    paid_fees = 1.0 if coalition else 2.0  # the mining fee alone, or both fees
     params = dict(params)
     if mechanism != "ppoem" and params:
         raise ValueError(f"mechanism {mechanism!r} takes no parameter(s) {', '.join(sorted(map(str, params)))}")
@@ -534,7 +546,7 @@ def wash_trading_gain(
     out = np.empty((n_rounds, v, fake.size))
     for i, x in enumerate(fake):
         fees = fee * price * x  # each of the two fees, per round
-        out[:, :, i] = reward(e[:, None, :] + x * eye[None], pool + fees) - base - 2 * fees[:, None]
+        out[:, :, i] = reward(e[:, None, :] + x * eye[None], pool + fees) - base - paid_fees * fees[:, None]
     return out[0] if one_round else out
 
 

@@ -31,7 +31,7 @@ Names (:data:`MECHANISMS`):
     Truthful, weakly budget-balanced.
 ``"sbba"``
     SBBA (Segal-Halevi, Hassidim and Aumann 2016): ``p = min(b_k, a_{k+1})``. If
-    ``p = a_{k+1}`` the ``k`` pairs trade at ``p``; else the ``k - 1`` best
+    ``p = a_{k+1}`` (also when ``a_{k+1} = b_k``) the ``k`` pairs trade at ``p``; else the ``k - 1`` best
     buyers trade at ``p`` with ``k - 1`` of the ``k`` best sellers chosen by a
     uniformly random priority order (needs ``rng``). Truthful for every
     lottery draw, strongly budget-balanced.
@@ -215,7 +215,7 @@ def _clear(b: NDArray[np.float64], a: NDArray[np.float64], mechanism: str, rng: 
         return _uniform(buyers[:-1], sellers[:-1], b_k, a_k)
     if mechanism == "sbba":
         p = min(b_k, a_next)
-        if p == a_next and a_next < b_k:
+        if p == a_next:  # a_{k+1} <= b_k: the k pairs trade at a_{k+1} (a tie a_{k+1} = b_k included, as in SBBA)
             return _uniform(buyers, sellers, p, p)
         assert rng is not None
         priority = rng.permutation(a.size)  # the lottery: a uniformly random order of all sellers
