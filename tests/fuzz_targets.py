@@ -574,6 +574,11 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     # report
     "report.collect_verdicts": lambda: (report.collect_verdicts, {"notebook_paths": []}),
+    "report.collect_findings": lambda: (report.collect_findings, {"notebook_paths": []}),
+    "report.findings_table": lambda: (
+        report.findings_table,
+        {"rows": [("Eq. 12", "35 % of the pool is paid to nobody")], "label": "tab-findings-x"},
+    ),
     "report.markdown_table": lambda: (
         report.markdown_table,
         {"header": ["a", "b"], "rows": [[1, 2.5]], "align": "lr", "label": "tab-x", "caption": "c"},

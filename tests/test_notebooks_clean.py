@@ -40,3 +40,19 @@ def test_execution_timestamps_and_python_version_are_caught():
 
 def test_there_are_notebooks_to_check():
     assert len(CHAPTERS) >= 10
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_shows_no_warning_or_error_output(path):
+    # a warning in a stored output names a temporary file of the kernel that wrote it, so nbval fails on every other
+    # machine; and a reader should not see one
+    nb = json.loads(path.read_text())
+    bad = [
+        f"cell {i}: {out.get('name', out['output_type'])}"
+        for i, cell in enumerate(nb["cells"])
+        for out in cell.get("outputs", [])
+        if out["output_type"] == "error"
+        or (out["output_type"] == "stream" and out.get("name") == "stderr")
+        or (out["output_type"] == "stream" and "Warning:" in "".join(out.get("text", "")))
+    ]
+    assert not bad, f"{path.name}: {bad}"

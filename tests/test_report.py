@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt.report import markdown_table, rounded, verdict_table
+from vpt.report import collect_verdicts, markdown_table, rounded, verdict_table
 
 
 def test_verdict_table_bolds_the_verdict():
-    text = verdict_table([("claim", "finding", "differs")])
-    assert text.splitlines()[-1] == "| claim | finding | **differs** |"
+    text = verdict_table([("claim", "finding", "refuted")])
+    assert text.splitlines()[-1] == "| claim | finding | **refuted** |"
 
 
 def test_verdict_table_refuses_unknown_verdicts():
@@ -32,7 +32,7 @@ def test_collect_verdicts_reads_the_first_verdict_table_of_each_notebook(tmp_pat
 
     from vpt.report import collect_verdicts
 
-    table = verdict_table([("a | b", "found", "differs"), ("c", "ok", "reproduced")])
+    table = verdict_table([("a | b", "found", "refuted"), ("c", "ok", "reproduced")])
     nb = {
         "cells": [
             {"cell_type": "markdown", "source": ["# Chapter one\n", "text"]},
@@ -40,14 +40,14 @@ def test_collect_verdicts_reads_the_first_verdict_table_of_each_notebook(tmp_pat
             {
                 "cell_type": "code",
                 "source": [],
-                "outputs": [{"data": {"text/markdown": verdict_table([("x", "y", "differs")])}}],
+                "outputs": [{"data": {"text/markdown": verdict_table([("x", "y", "refuted")])}}],
             },
         ]
     }
     path = tmp_path / "one.ipynb"
     path.write_text(json.dumps(nb))
     assert collect_verdicts([path]) == [
-        ("Chapter one", "a | b", "found", "differs"),
+        ("Chapter one", "a | b", "found", "refuted"),
         ("Chapter one", "c", "ok", "reproduced"),
     ]
 
@@ -130,3 +130,37 @@ def test_collect_verdicts_reads_labelled_verdict_tables(tmp_path):
 def test_rounded_checks_digits_even_for_exact_integers():
     with pytest.raises(ValueError, match="digits must be"):
         rounded(7, 0)
+
+
+def test_findings_table_is_collected_apart_from_the_verdicts(tmp_path):
+    import json
+
+    from vpt.report import collect_findings, findings_table
+
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Chapter two"]},
+            {"cell_type": "code", "outputs": [{"data": {"text/markdown": verdict_table([("c", "ok", "reproduced")])}}]},
+            {
+                "cell_type": "code",
+                "outputs": [{"data": {"text/markdown": findings_table([("Eq. 12", "35 % unpaid")])}}],
+            },
+        ]
+    }
+    path = tmp_path / "two.ipynb"
+    path.write_text(json.dumps(nb))
+    assert collect_findings([path]) == [("Chapter two", "Eq. 12", "35 % unpaid")]
+    assert collect_verdicts([path]) == [("Chapter two", "c", "ok", "reproduced")]
+    with pytest.raises(ValueError, match="design element, finding"):
+        findings_table([])
+
+
+def test_the_introduction_defines_each_verdict_as_vpt_report_does():
+    from pathlib import Path
+
+    from vpt.report import FINDING_MEANING, VERDICT_MEANINGS
+
+    intro = " ".join((Path(__file__).parents[1] / "chapters" / "intro.md").read_text().split())
+    for verdict, meaning in VERDICT_MEANINGS.items():
+        assert f"{verdict} : {meaning}." in intro, verdict
+    assert FINDING_MEANING in intro

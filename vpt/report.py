@@ -11,15 +11,45 @@ import numpy as np
 
 from vpt._checks import count, number
 
-__all__ = ["STORED_DIGITS", "VERDICTS", "collect_verdicts", "markdown_table", "rounded", "verdict_table"]
+__all__ = [
+    "FINDING_MEANING",
+    "STORED_DIGITS",
+    "VERDICTS",
+    "VERDICT_MEANINGS",
+    "collect_findings",
+    "collect_verdicts",
+    "findings_table",
+    "markdown_table",
+    "rounded",
+    "verdict_table",
+]
 
 #: Significant digits a stored number keeps by default: more than any prose or
 #: table of the book shows (at most four), far fewer than the 15-17 digits in
 #: which BLAS, SIMD and libm kernels of different CPUs may disagree.
 STORED_DIGITS = 6
 
-#: The three verdicts a chapter may give a claim of the paper.
-VERDICTS = ("reproduced", "differs", "cannot be checked")
+#: The verdicts a chapter may give a claim of the paper, each with its one definition (the introduction and the
+#: scorecard print these; a test checks that the introduction says the same).
+VERDICT_MEANINGS = {
+    "reproduced": "the claim holds as the paper states it: our implementation or derivation gives what the paper "
+    "says, within the stated tolerance",
+    "reproduced under a reading": "the claim holds only under a reading of something the paper leaves open (a "
+    "parameter, a unit, an order); the chapter names the reading and shows over which range of the open parameter "
+    "the claim holds and where it fails",
+    "refuted": "the claim does not hold under any reading the chapter could find; the chapter shows the evidence "
+    "and, where one can be derived, the corrected statement",
+    "cannot be checked": "the paper does not give what a check would need (data, parameters, a definition), or the "
+    "claim is not one that code or mathematics can decide; the chapter says what is missing",
+}
+#: The verdicts, in the order the book lists them.
+VERDICTS = tuple(VERDICT_MEANINGS)
+#: What a design finding is: a flaw the book finds in a design whose claim, as written, holds; listed apart from
+#: the verdicts, never counted as a refutation.
+FINDING_MEANING = (
+    "a flaw the book finds in the paper's design where the paper's claim, as written, holds (or makes no claim): "
+    "listed apart from the verdicts, never counted as a refutation"
+)
 
 
 def rounded(value: float, digits: int = STORED_DIGITS, *, rtol: float = 1e-12) -> float:
@@ -194,6 +224,27 @@ def verdict_table(rows: Sequence[tuple[str, str, str]], *, label: str | None = N
     )
 
 
+def findings_table(rows: Sequence[tuple[str, str]], *, label: str | None = None) -> str:
+    """The table of design findings a chapter may add after its verdicts: what in the design, what we find.
+
+    A design finding is not a verdict on a claim (see :data:`FINDING_MEANING`).
+    With a ``label`` it is a numbered table captioned "Design findings".
+
+    Raises
+    ------
+    ValueError
+        If ``rows`` is not a non-empty list of (design element, finding) strings.
+    """
+    if (
+        not isinstance(rows, (list, tuple))
+        or not rows
+        or not all(isinstance(r, (list, tuple)) and len(r) == 2 and all(isinstance(c, str) for c in r) for r in rows)
+    ):
+        raise ValueError(f"rows must be a non-empty list of (design element, finding) strings, got {rows!r:.80}")
+    caption = "Design findings: flaws in the design where the paper's claim, as written, holds" if label else None
+    return markdown_table(["design", "finding"], [tuple(r) for r in rows], label=label, caption=caption)
+
+
 def _cells(row: str) -> list[str]:
     """Cells of a Markdown table row, honouring escaped pipes."""
     import re
@@ -209,6 +260,16 @@ def collect_verdicts(notebook_paths) -> list[tuple[str, str, str, str]]:
     nbval), so a scorecard built from them repeats exactly what each chapter
     shows.
     """
+    return [(t, c, f, v.strip("*")) for t, (c, f, v) in _collect(notebook_paths, "| paper says | we find | verdict |")]
+
+
+def collect_findings(notebook_paths) -> list[tuple[str, str, str]]:
+    """(chapter, design, finding) for the first table of design findings (:func:`findings_table`) in each notebook."""
+    return [(t, d, f) for t, (d, f) in _collect(notebook_paths, "| design | finding |")]
+
+
+def _collect(notebook_paths, head: str) -> list[tuple[str, list[str]]]:
+    """(chapter title, cells) of each row of the first stored table headed ``head`` in each notebook."""
     import json
     import os
     from pathlib import Path
@@ -238,14 +299,12 @@ def collect_verdicts(notebook_paths) -> list[tuple[str, str, str, str]]:
         )
         for cell in nb["cells"]:
             texts = ["".join(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
-            head = "| paper says | we find | verdict |"
             table = next((t[t.index(head) :] for t in texts if head in t), None)
             if table is None:
                 continue
             for line in table.splitlines()[2:]:
                 if not line.startswith("|"):
                     break  # the end of a labelled table's directive
-                claim, finding, verdict = _cells(line)
-                rows.append((title, claim, finding, verdict.strip("*")))
+                rows.append((title, _cells(line)))
             break
     return rows
