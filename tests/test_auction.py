@@ -11,7 +11,7 @@ from vpt.auction import match, match_literal
 grid_prices = st.lists(st.integers(0, 20).map(float), max_size=25)
 
 
-@given(grid_prices, grid_prices, st.sampled_from(["sorted", "given"]))
+@given(grid_prices, grid_prices, st.sampled_from(["sorted", "given", "given-stop"]))
 def test_sorted_implementation_gives_the_same_trades_as_the_literal_loops(bids, asks, order):
     fast = match(bids, asks, seller_order=order)
     slow = match_literal(bids, asks, seller_order=order)
@@ -19,7 +19,7 @@ def test_sorted_implementation_gives_the_same_trades_as_the_literal_loops(bids, 
     np.testing.assert_array_equal(fast.seller, slow.seller)
 
 
-@given(grid_prices, grid_prices, st.sampled_from(["sorted", "given"]))
+@given(grid_prices, grid_prices, st.sampled_from(["sorted", "given", "given-stop"]))
 def test_nobody_trades_twice_and_every_bid_beats_its_ask(bids, asks, order):
     t = match(bids, asks, seller_order=order)
     assert len(set(t.buyer.tolist())) == len(t) and len(set(t.seller.tolist())) == len(t)
@@ -67,6 +67,14 @@ def test_worked_example_and_the_two_seller_orders():
     assert list(zip(g2.buyer, g2.seller, strict=True)) == [(0, 0), (1, 1)]
     given, sorted_ = (match([30.0, 15.0], [25.0, 5.0], seller_order=o).seller for o in ("given", "sorted"))
     assert given.tolist() == [0, 1] and sorted_.tolist() == [1]  # seller 0 takes 30 first / seller 1 does
+
+
+def test_the_literal_return_stops_the_given_order_at_the_first_failed_seller():
+    # seller 1 (ask 26) fails against the remaining bid 25; "given" goes on to seller 2, "given-stop" ends there
+    bids, asks = [30.0, 25.0], [20.0, 26.0, 10.0]
+    assert match(bids, asks, seller_order="given").seller.tolist() == [0, 2]
+    assert match(bids, asks, seller_order="given-stop").seller.tolist() == [0]
+    assert match_literal(bids, asks, seller_order="given-stop").seller.tolist() == [0]
 
 
 def test_ties_go_to_the_lower_index_and_equal_prices_do_not_trade():

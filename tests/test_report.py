@@ -164,3 +164,13 @@ def test_the_introduction_defines_each_verdict_as_vpt_report_does():
     for verdict, meaning in VERDICT_MEANINGS.items():
         assert f"{verdict} : {meaning}." in intro, verdict
     assert FINDING_MEANING in intro
+
+
+def test_a_wider_table_that_contains_the_verdict_header_is_not_collected(tmp_path):
+    import json
+
+    wide = markdown_table(["chapter", "paper says", "we find", "verdict"], [["ch", "c", "f", "**refuted**"]])
+    nb = {"cells": [{"cell_type": "code", "outputs": [{"data": {"text/markdown": wide}}]}]}
+    path = tmp_path / "scorecard.ipynb"
+    path.write_text(json.dumps(nb))
+    assert collect_verdicts([path]) == []

@@ -11,8 +11,8 @@ from vpt._checks import choice, prices_1d
 
 __all__ = ["SELLER_ORDERS", "Trades", "match", "match_literal"]
 
-#: The two readings of the order in which sellers are served (see :func:`match`).
-SELLER_ORDERS = ("sorted", "given")
+#: The readings of the order in which sellers are served (see :func:`match`).
+SELLER_ORDERS = ("sorted", "given", "given-stop")
 #: The most buyer-seller pairs :func:`match_literal` (a Python double loop) accepts.
 LITERAL_LIMIT = 10**8
 
@@ -80,6 +80,10 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
     ``"given"``
         Sellers in the order of ``asks``; a seller whose ask is not beaten by
         the highest remaining bid is skipped and the next one is tried.
+    ``"given-stop"``
+        Sellers in the order of ``asks``, and the auction stops at the first
+        seller whose ask is not beaten: Algorithm 2's ``return 'bid did not
+        match the ask'`` read literally.
 
     Ties between equal bids (or equal asks) go to the lower index. Runs in
     ``O((N + S) log(N + S))``: the sorted reading index-sorts each side once
@@ -91,7 +95,7 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
     bids, asks
         1-D arrays of finite, non-negative prices; either may be empty.
     seller_order
-        ``"sorted"`` or ``"given"``.
+        ``"sorted"``, ``"given"`` or ``"given-stop"``.
 
     Returns
     -------
@@ -124,6 +128,8 @@ def match(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sorted") -> 
             buyers.append(by_bid[top])
             sellers.append(j)
             top += 1
+        elif seller_order == "given-stop":
+            break  # the pseudo-code's return
     return Trades.from_indices(buyers, sellers, b, a)
 
 
@@ -192,6 +198,8 @@ def match_literal(bids: ArrayLike, asks: ArrayLike, *, seller_order: str = "sort
                 winner = k  # lines 5-6
                 break
         if winner is None:  # lines 7-9: 'bid did not match the ask'
+            if seller_order == "given-stop":
+                break  # read literally, the return ends the auction
             continue
         remaining[winner] = False
         buyers.append(winner)  # lines 13-14

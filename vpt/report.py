@@ -245,6 +245,11 @@ def findings_table(rows: Sequence[tuple[str, str]], *, label: str | None = None)
     return markdown_table(["design", "finding"], [tuple(r) for r in rows], label=label, caption=caption)
 
 
+def _starts_line(text: str, head: str) -> bool:
+    """Whether ``head`` is a whole line of ``text`` (so a wider table that contains it is not taken for it)."""
+    return any(line.strip() == head for line in text.splitlines())
+
+
 def _cells(row: str) -> list[str]:
     """Cells of a Markdown table row, honouring escaped pipes."""
     import re
@@ -299,7 +304,14 @@ def _collect(notebook_paths, head: str) -> list[tuple[str, list[str]]]:
         )
         for cell in nb["cells"]:
             texts = ["".join(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
-            table = next((t[t.index(head) :] for t in texts if head in t), None)
+            table = next(
+                (
+                    t[t.index("\n" + head) + 1 :] if not t.startswith(head) else t
+                    for t in texts
+                    if _starts_line(t, head)
+                ),
+                None,
+            )
             if table is None:
                 continue
             for line in table.splitlines()[2:]:

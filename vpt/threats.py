@@ -1,4 +1,4 @@
-"""A threat catalogue for the ledger's security claims (Theorems 4-5, Sec. IV-F/G), each attack tried in code.
+"""A threat catalogue for the ledger's security claims (Theorems 4-5; Sec. II-G, III-B, IV-G), each tried in code.
 
 Every :class:`Threat` names an attack, the claim it tests and the verdict the
 catalogue states for it; :func:`try_threat` runs the attack on a fresh
@@ -377,14 +377,14 @@ THREATS: tuple[Threat, ...] = (
     ),
     Threat(
         "a leader paying itself more than Eq. 7",
-        "Sec. IV-F, mining rewards",
+        "Sec. III-B, mining rewards (Eq. 7)",
         "defended after the fix",
         "blocks record the fee rate; validators recompute Eq. 7 from the block and the pool",
         _inflated_reward,
     ),
     Threat(
         "a PPoEM leader paying itself more than Eq. 12 allows",
-        "Sec. IV-F, mining rewards",
+        "Sec. III-C, mining rewards (Eq. 12)",
         "not defended",
         "Eq. 12 draws the leader's share R_R at random and privately: no validator can recompute it",
         _ppoem_reward,
@@ -447,7 +447,7 @@ THREATS: tuple[Threat, ...] = (
     ),
     Threat(
         "a VPP mining and rewarding itself without having been drawn",
-        "Sec. IV-F, fair election",
+        "Sec. III-B, the election (Eq. 4-6)",
         "not defended",
         "each VPP draws the election privately: no validator can recompute it (a public seed would allow it)",
         _unelected_leader,
