@@ -124,12 +124,17 @@ def utility(
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
     members = _members(index, b.size if side == "buyer" else a.size, side)
-    draws = count(n_draws, "n_draws", maximum=10**6) if mechanism in RANDOM else 1
+    draws = _draws(b, a, mechanism, n_draws, params)
+    return _utility(b, a, mechanism, side, members, value, draws, seed, params)
+
+
+def _draws(b: NDArray[np.float64], a: NDArray[np.float64], mechanism: str, n_draws: Any, params: dict) -> int:
+    """Validate the mechanism's parameters; the number of random draws to average over (1 if it draws nothing)."""
     if mechanism == "ppoem":
         check_pricing_options("ppoem", params)
     else:
         clear(b, a, mechanism, rng=np.random.default_rng(0), **params)  # validates the parameters
-    return _utility(b, a, mechanism, side, members, value, draws, seed, params)
+    return count(n_draws, "n_draws", maximum=10**6) if mechanism in RANDOM else 1
 
 
 def _utility(
@@ -255,11 +260,7 @@ def best_misreport(
     cells(tried.size, "the reports to try")
 
     seed = count(seed, "seed", minimum=0)
-    draws = count(n_draws, "n_draws", maximum=10**6) if mechanism in RANDOM else 1
-    if mechanism == "ppoem":
-        check_pricing_options("ppoem", params)
-    else:
-        clear(b, a, mechanism, rng=np.random.default_rng(0), **params)  # validates the parameters
+    draws = _draws(b, a, mechanism, n_draws, params)
     r = own.copy()
     reports = (r, a) if side == "buyer" else (b, r)
 
@@ -609,8 +610,7 @@ def audit_markets(
         optimum = b[best.buyer].sum() - a[best.seller].sum()
         if optimum > 0:
             eff.append((b[o.buyer].sum() - a[o.seller].sum()) / optimum)
-            rb = np.array([m.report for m in report if m.side == "buyer"], dtype=np.float64)
-            ra = np.array([m.report for m in report if m.side == "seller"], dtype=np.float64)
+            rb, ra = _reports(report)
             o_br = clear(rb, ra, mechanism, rng=np.random.default_rng([seed, i]), **params)
             eff_br.append((b[o_br.buyer].sum() - a[o_br.seller].sum()) / optimum)
     if not eff:
@@ -643,7 +643,11 @@ def best_responses(
     """
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
-    audit = audit_traders(b, a, mechanism, n_draws=n_draws, seed=seed, **params)
+    return _reports(audit_traders(b, a, mechanism, n_draws=n_draws, seed=seed, **params))
+
+
+def _reports(audit: list[Misreport]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The audited traders' best reports as bids and asks (unit traders, in slot order)."""
     return (
         np.array([m.report for m in audit if m.side == "buyer"], dtype=np.float64),
         np.array([m.report for m in audit if m.side == "seller"], dtype=np.float64),

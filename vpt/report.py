@@ -245,9 +245,14 @@ def findings_table(rows: Sequence[tuple[str, str]], *, label: str | None = None)
     return markdown_table(["design", "finding"], [tuple(r) for r in rows], label=label, caption=caption)
 
 
-def _starts_line(text: str, head: str) -> bool:
-    """Whether ``head`` is a whole line of ``text`` (so a wider table that contains it is not taken for it)."""
-    return any(line.strip() == head for line in text.splitlines())
+def _table_at(text: str, head: str) -> list[str]:
+    """The lines of ``text`` from the line that is exactly ``head`` on (empty if there is none).
+
+    A wider table whose header contains ``head`` is not taken for it.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == head), None)
+    return [] if start is None else lines[start:]
 
 
 def _cells(row: str) -> list[str]:
@@ -304,17 +309,10 @@ def _collect(notebook_paths, head: str) -> list[tuple[str, list[str]]]:
         )
         for cell in nb["cells"]:
             texts = ["".join(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
-            table = next(
-                (
-                    t[t.index("\n" + head) + 1 :] if not t.startswith(head) else t
-                    for t in texts
-                    if _starts_line(t, head)
-                ),
-                None,
-            )
+            table = next((lines for t in texts if (lines := _table_at(t, head))), None)
             if table is None:
                 continue
-            for line in table.splitlines()[2:]:
+            for line in table[2:]:
                 if not line.startswith("|"):
                     break  # the end of a labelled table's directive
                 rows.append((title, _cells(line)))

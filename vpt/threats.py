@@ -245,20 +245,21 @@ def _key_substitution(net: Network) -> Attempt:
     return Attempt(False, "h1 re-registered with the attacker's key")
 
 
-def _sybil_same_meter(net: Network) -> Attempt:
+def _registration(net: Network, node: str, meter: str, accepted: str) -> Attempt:
+    """Try to register ``node`` as a home on ``meter``: defended if the registry refuses it."""
     try:
-        net.registry.register("h1-bis", "home", "NMI-1")
+        net.registry.register(node, "home", meter)
     except ValueError as exc:
         return Attempt(True, str(exc))
-    return Attempt(False, "a second account on meter NMI-1")
+    return Attempt(False, accepted)
+
+
+def _sybil_same_meter(net: Network) -> Attempt:
+    return _registration(net, "h1-bis", "NMI-1", "a second account on meter NMI-1")
 
 
 def _sybil_new_meter(net: Network) -> Attempt:
-    try:
-        net.registry.register("ghost", "home", "NMI-invented")
-    except ValueError as exc:
-        return Attempt(True, str(exc))
-    return Attempt(False, "'ghost' registered with a meter id nobody checked")
+    return _registration(net, "ghost", "NMI-invented", "'ghost' registered with a meter id nobody checked")
 
 
 def _reordered(net: Network) -> Attempt:
