@@ -43,6 +43,7 @@ from vpt import (
     report,
     settlement,
     simulate,
+    stability,
     state,
     theory,
     threats,
@@ -75,6 +76,25 @@ def month() -> dict[str, market.MonthRounds]:
 def election_run() -> experiments.ElectionRun:
     rounds = month()
     return experiments.run_elections(rounds, experiments.paper_settings(epsilons=(0.1,))[:2], 3, rng())["PoEM"]
+
+
+@functools.cache
+def trading_homes() -> data.Households:
+    """Ten homes over two days: enough for rounds with trades in two VPPs of five."""
+    return data.generate_households(n_homes=10, n_days=2, seed=1)
+
+
+@functools.cache
+def fig5_grid() -> stability.Fig5Grid:
+    return stability.fig5_grid(rng(), reps=2, counts=[2, 3])
+
+
+def _light_replicate(seeds: stability.Seeds) -> stability.Replicate:
+    return stability.Replicate("reproduced", f"data seed mod 7 = {seeds.data % 7}")
+
+
+#: A seed check that costs nothing, for the sweep's targets.
+LIGHT_CHECK = stability.SeedCheck("market", "a light check", _light_replicate)
 
 
 def trades() -> auction.Trades:
@@ -690,6 +710,10 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "threats.demo_network": lambda: (threats.demo_network, {}),
     "threats.try_threat": lambda: (threats.try_threat, {"threat": threats.THREATS[0]}),
+    "threats.random_alterations": lambda: (
+        threats.random_alterations,
+        {"chain": ledger.Chain([a_block()]), "registry": registry_and_keys()[0], "n": 3, "rng": rng()},
+    ),
     "threats.expected_refusal": lambda: (threats.expected_refusal, {"threat": threats.THREATS[-1]}),
     "threats.Network.trade": lambda: (
         threats.demo_network().trade,
@@ -717,6 +741,67 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "theory.stationary_distribution": lambda: (theory.stationary_distribution, {"p": P3}),
     "theory.steady_share": lambda: (theory.steady_share, {"p_out": [0.1, 0.3], "p_in": 0.2}),
     "theory.throughput": lambda: (theory.throughput, {"arrival": 1.0, "service": 2.0, "capacity": 5}),
+    # stability
+    "stability.seed_sets": lambda: (stability.seed_sets, {"n": 2, "root": 3}),
+    "stability.welfare_trend": lambda: (
+        stability.welfare_trend,
+        {"x": [1.0, 2.0, 3.0], "mean": [1.0, 1.5, 3.0], "se": [0.1, 0.2, 0.1]},
+    ),
+    "stability.fig5_settings": lambda: (stability.fig5_settings, {"epsilons": (0.1, 0.01)}),
+    "stability.fig5_grid": lambda: (stability.fig5_grid, {"rng": rng(), "reps": 2, "counts": [2, 3]}),
+    "stability.fig5_trends": lambda: (stability.fig5_trends, {"grid": fig5_grid()}),
+    "stability.fig5_verdict": lambda: (
+        stability.fig5_verdict,
+        {"trends": {"PoEM": (3.0, 0.0, 2.5, 0.0), "PPoEM eps=0.1": (3.0, 1.0, -2.5, 0.0)}},
+    ),
+    "stability.price_scale_shares": lambda: (
+        stability.price_scale_shares,
+        {"rng": rng(), "scales": (1, 10), "reps": 2},
+    ),
+    "stability.similar_from": lambda: (
+        stability.similar_from,
+        {"shares": {1: {0.1: 0.5, 0.01: 0.4, 0.001: 0.3}, 10: {0.1: 0.9, 0.01: 0.5, 0.001: 0.4}}, "share": 0.8},
+    ),
+    "stability.similar_verdict": lambda: (stability.similar_verdict, {"start": {0.1: 10, 0.01: None, 0.001: None}}),
+    "stability.negative_welfare_share": lambda: (
+        stability.negative_welfare_share,
+        {"rng": rng(), "n_auctions": 3, "n": 5},
+    ),
+    "stability.clear_lead": lambda: (stability.clear_lead, {"share": [0.2, 0.5, 0.3], "n_elections": 100}),
+    "stability.dq2_map": lambda: (
+        stability.dq2_map,
+        {"energy_rows": [[0.5, 1.0, 2.0], [1.0, 0.0, 0.3]], "n_elections": 100, "dq2_wh": (1000, 10), "flat": True},
+    ),
+    "stability.assignment_leaders": lambda: (
+        stability.assignment_leaders,
+        {"homes": trading_homes(), "vpp_sizes": (5, 5), "n_assign": 1, "rng": rng(), "n_elections": 100},
+    ),
+    "stability.vpp10_verdict": lambda: (
+        stability.vpp10_verdict,
+        {"assignments": stability.Assignments(3, (2, -1), (False, False), ((10.0,), ())), "big_first_dq2": [30.0]},
+    ),
+    "stability.equalise_verdict": lambda: (stability.equalise_verdict, {"flat_dq2": [1000.0, 300.0]}),
+    "stability.top_seller_curve": lambda: (
+        stability.top_seller_curve,
+        {"energy_rows": [[0.5, 1.0, 2.0], [1.0, 0.0, 0.3]], "ratios": [0.1, 1.0, 10.0, 100.0]},
+    ),
+    "stability.top_seller_verdict": lambda: (
+        stability.top_seller_verdict,
+        {"curve": stability.top_seller_curve([[0.5, 1.0, 2.0]], ratios=[0.1, 10.0, 1000.0]), "at_ratio": 0.1},
+    ),
+    "stability.election_law_worst_z": lambda: (stability.election_law_worst_z, {"runs": {"PoEM": election_run()}}),
+    "stability.election_law_threshold": lambda: (stability.election_law_threshold, {"n_cells": 300, "level": 0.01}),
+    "stability.checks_of": lambda: (stability.checks_of, {"chapter": "market"}),
+    "stability.recompute": lambda: (stability.recompute, {"check": LIGHT_CHECK, "seeds": stability.Seeds(1, 2, 3)}),
+    "stability.sweep": lambda: (
+        stability.sweep,
+        {"seeds": stability.seed_sets(2), "checks": [LIGHT_CHECK]},
+    ),
+    "stability.cache_key": lambda: (stability.cache_key, {"seeds": stability.seed_sets(2), "checks": [LIGHT_CHECK]}),
+    "stability.cached_sweep": lambda: (
+        stability.cached_sweep,
+        {"path": _tmp("no-sweep.json"), "seeds": stability.seed_sets(1), "checks": [LIGHT_CHECK]},
+    ),
 }
 
 #: Records: frozen result types, each produced by the target named here (checked by the coverage test).
@@ -742,6 +827,13 @@ RECORDS: dict[str, str] = {
     "settlement.Settlement": "settlement.settle",
     "threats.Attempt": "threats.try_threat",
     "threats.Network": "threats.demo_network",
+    "stability.Seeds": "stability.seed_sets",
+    "stability.Replicate": "stability.recompute",
+    "stability.SeedCheck": "stability.checks_of",
+    "stability.Fig5Grid": "stability.fig5_grid",
+    "stability.Dq2Map": "stability.dq2_map",
+    "stability.Assignments": "stability.assignment_leaders",
+    "stability.TopSellerCurve": "stability.top_seller_curve",
 }
 
 #: Exceptions, whose contract is to be raised, not called.

@@ -27,6 +27,11 @@ HEAVY = {
     "privacy.report_noisy_max": 10,
     "privacy.report_noisy_max_law": 15,
     "recovery.fault_injection": 15,
+    "stability.assignment_leaders": 10,
+    "stability.fig5_grid": 15,
+    "stability.price_scale_shares": 15,
+    "stability.top_seller_curve": 15,
+    "stability.dq2_map": 15,
 }
 EXAMPLES = 40
 

@@ -32,6 +32,7 @@ MODULES = (
     "report",
     "settlement",
     "simulate",
+    "stability",
     "state",
     "theory",
     "threats",

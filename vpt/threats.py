@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from vpt._checks import choice, instance, text
+from vpt._checks import choice, count, generator, instance, text
 from vpt.coin import CoinError, Wallets
 from vpt.ledger import (
     Block,
@@ -29,7 +30,17 @@ from vpt.ledger import (
 )
 from vpt.recovery import recover_vpp
 
-__all__ = ["STATUSES", "THREATS", "Attempt", "Network", "Threat", "demo_network", "expected_refusal", "try_threat"]
+__all__ = [
+    "STATUSES",
+    "THREATS",
+    "Attempt",
+    "Network",
+    "Threat",
+    "demo_network",
+    "expected_refusal",
+    "random_alterations",
+    "try_threat",
+]
 
 #: The verdicts of the catalogue; the last is for legitimate use that a defence must not refuse.
 STATUSES = ("defended", "defended after the fix", "not defended", "accepted, as it must be")
@@ -487,3 +498,34 @@ def expected_refusal(threat: Threat) -> bool:
     """Whether the catalogue's verdict says the attempt must be refused (the two "defended" verdicts)."""
     instance(threat, Threat, "threat")
     return threat.status.startswith("defended")
+
+
+def random_alterations(chain: Chain, registry: Registry, n: int, rng: np.random.Generator) -> list[str | None]:
+    """Alter one random byte of one random block's encoding ``n`` times; what validation says of each altered chain.
+
+    Each alteration adds 1-255 (mod 256) to a uniformly chosen byte of a
+    uniformly chosen block, decodes the block and validates the chain with
+    it (Theorem 4's block integrity). Returns, per alteration, the
+    :class:`~vpt.ledger.ValidationError` message, or None if the altered chain
+    validated (an undetected alteration).
+    """
+    instance(chain, Chain, "chain")
+    instance(registry, Registry, "registry")
+    n = count(n, "n", maximum=10**6)
+    rng = generator(rng)
+    if not chain.blocks:
+        raise ValueError("chain has no blocks to alter")
+    out: list[str | None] = []
+    for _ in range(n):
+        i = int(rng.integers(len(chain.blocks)))
+        raw = bytearray(chain.blocks[i].to_bytes())
+        pos = int(rng.integers(len(raw)))
+        raw[pos] = (raw[pos] + int(rng.integers(1, 256))) % 256
+        try:
+            blocks = list(chain.blocks)
+            blocks[i] = Block.from_bytes(bytes(raw))
+            Chain(blocks).validate(registry)
+            out.append(None)
+        except ValidationError as exc:
+            out.append(str(exc))
+    return out
