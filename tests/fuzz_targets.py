@@ -25,6 +25,7 @@ import numpy as np
 
 import vpt
 from vpt import (
+    accounting,
     auction,
     audit,
     book,
@@ -40,6 +41,7 @@ from vpt import (
     plotting,
     privacy,
     recovery,
+    repair,
     report,
     settlement,
     simulate,
@@ -47,6 +49,7 @@ from vpt import (
     state,
     theory,
     threats,
+    units,
 )
 
 #: Every module of the package, as ``vpt`` lists them for lazy loading (a test checks that list is complete).
@@ -741,6 +744,58 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "theory.stationary_distribution": lambda: (theory.stationary_distribution, {"p": P3}),
     "theory.steady_share": lambda: (theory.steady_share, {"p_out": [0.1, 0.3], "p_in": 0.2}),
     "theory.throughput": lambda: (theory.throughput, {"arrival": 1.0, "service": 2.0, "capacity": 5}),
+    # accounting
+    "accounting.basic_epsilon": lambda: (
+        accounting.basic_epsilon,
+        {"events": [("laplace", 10.0, 3), ("pure", 0.1, 2)]},
+    ),
+    "accounting.pld_epsilon": lambda: (
+        accounting.pld_epsilon,
+        {"events": [("laplace", 10.0, 3), ("pure", 0.1, 2)], "delta": 1e-6, "discretization": 1e-3},
+    ),
+    "accounting.optimal_pure_delta": lambda: (accounting.optimal_pure_delta, {"eps0": 0.2, "k": 5, "eps": 0.5}),
+    "accounting.ppoem_slot_events": lambda: (
+        accounting.ppoem_slot_events,
+        {"distance": 1.0, "eps1": 0.1, "eps2": 0.1, "length": 10, "f_i": 1.0, "dq1": 1.0},
+    ),
+    "accounting.slot_events_total": lambda: (
+        accounting.slot_events_total,
+        {"events": [("laplace", 10.0, 10), ("pure", 0.1, 1)], "slots": 4},
+    ),
+    # repair
+    "repair.clearing_quality": lambda: (
+        repair.clearing_quality,
+        {
+            "bids": [20.0, 15.0, 12.0],
+            "asks": [10.0, 14.0],
+            "grid": [11.0, 14.0, 16.0],
+            "bid_owner": [0, 0, 1],
+            "ask_owner": [2, 3],
+            "cap": 1,
+        },
+    ),
+    "repair.noise_scale": lambda: (repair.noise_scale, {"eps": 1.0, "cap": 10}),
+    "repair.select_price": lambda: (repair.select_price, {"quality": [0.0, 2.0, 1.0], "scale": 1.0, "rng": rng()}),
+    "repair.price_law": lambda: (repair.price_law, {"quality": [0.0, 2.0, 1.0], "scale": 1.0}),
+    "repair.clear_at": lambda: (
+        repair.clear_at,
+        {"bids": [20.0, 15.0, 12.0], "asks": [10.0, 14.0], "price": 14.5, "rng": rng()},
+    ),
+    "repair.repaired_round": lambda: (
+        repair.repaired_round,
+        {
+            "surplus_kwh": [0.5, 0.0, 0.3],
+            "deficit_kwh": [0.0, 0.6, 0.0],
+            "ask": [10.0, 11.0, 12.0],
+            "bid": [20.0, 25.0, 22.0],
+            "eps": 1.0,
+            "cap": 3,
+            "rng": rng(),
+        },
+    ),
+    # units and the round prices
+    "units.slot_sensitivities": lambda: (units.slot_sensitivities, {"slot_kwh": 0.1}),
+    "market.round_prices": lambda: (market.round_prices, {"n_homes": 3, "n_rounds": 2, "rng": rng()}),
     # stability
     "stability.seed_sets": lambda: (stability.seed_sets, {"n": 2, "root": 3}),
     "stability.welfare_trend": lambda: (
@@ -827,6 +882,7 @@ RECORDS: dict[str, str] = {
     "settlement.Settlement": "settlement.settle",
     "threats.Attempt": "threats.try_threat",
     "threats.Network": "threats.demo_network",
+    "repair.RepairedRound": "repair.repaired_round",
     "stability.Seeds": "stability.seed_sets",
     "stability.Replicate": "stability.recompute",
     "stability.SeedCheck": "stability.checks_of",

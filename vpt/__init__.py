@@ -36,6 +36,7 @@ MODULES = (
     "state",
     "theory",
     "threats",
+    "units",
 )
 
 

@@ -25,6 +25,7 @@ from vpt.data import Households
 from vpt.market import PAPER_VPP_SIZES, MonthRounds, hourly_energy, run_rounds
 from vpt.mining import MECHANISMS, NO_WINNER, Rewards, check_params, elect, place_probabilities, rewards
 from vpt.state import limits_from_quantiles
+from vpt.units import DELTA_Q2_KWH
 
 __all__ = [
     "PAPER_EPSILONS",
@@ -70,12 +71,12 @@ class MiningSetting:
         text(self.pricing, "pricing")
 
 
-def paper_settings(sensitivity: float = 1.0, epsilons=PAPER_EPSILONS) -> list[MiningSetting]:
+def paper_settings(sensitivity: float = DELTA_Q2_KWH, epsilons=PAPER_EPSILONS) -> list[MiningSetting]:
     """The six settings of Fig. 6: PoEM, PPoEM at each epsilon, PoA, PoE.
 
     PPoEM uses ``eps3 = eps`` for the election and ``eps1 = eps2 = eps`` for
     its prices (so its mining fees come from private prices);
-    ``sensitivity`` is ``Delta q2`` in kWh.
+    ``sensitivity`` is ``Delta q2`` in kWh (default :data:`vpt.units.DELTA_Q2_KWH`).
     """
     positive(sensitivity, "sensitivity")
     epsilons = _epsilons(epsilons)

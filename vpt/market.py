@@ -12,6 +12,7 @@ from vpt.auction import Trades, match
 from vpt.data import Households
 from vpt.settlement import Settlement, check_pricing_options, settle, settle_poem, settle_ppoem
 from vpt.state import StateLimits, SystemState, classify_demand
+from vpt.units import slot_sensitivities
 
 __all__ = [
     "PAPER_VPP_SIZES",
@@ -23,6 +24,7 @@ __all__ = [
     "auction_welfare",
     "hourly_energy",
     "household_prices",
+    "round_prices",
     "run_rounds",
     "slot_market",
     "trading_round",
@@ -86,6 +88,27 @@ def household_prices(
     return rng.uniform(model.ask_low, model.ask_high, n), rng.uniform(model.bid_low, model.bid_high, n)
 
 
+def round_prices(
+    n_homes: int, n_rounds: int, rng: np.random.Generator, model: PriceModel = PriceModel()
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Every home's ask and bid in every round (c/kWh), shape ``(n_rounds, n_homes)`` each.
+
+    The base prices of :func:`household_prices`, then per round a uniform
+    relative jitter of ``model.jitter`` on each home's ask and bid (drawn in
+    that order, round by round: the stream :func:`run_rounds` uses).
+    """
+    n = count(n_homes, "n_homes", maximum=MAX_CELLS)
+    r = count(n_rounds, "n_rounds", maximum=MAX_CELLS)
+    cells(2 * n * r, "the prices of every home in every round")
+    base_ask, base_bid = household_prices(n, rng, model)
+    j = model.jitter
+    asks, bids = np.empty((r, n)), np.empty((r, n))
+    for k in range(r):
+        asks[k] = base_ask * rng.uniform(1 - j, 1 + j, n)
+        bids[k] = base_bid * rng.uniform(1 - j, 1 + j, n)
+    return asks, bids
+
+
 def hourly_energy(homes: Households) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Per home and hour: energy to sell, energy to buy (kWh), and the aggregate demand (kW).
 
@@ -146,7 +169,10 @@ def trading_round(
     :func:`vpt.auction.match` (sorted reading) and settled with PoEM's
     pay-as-bid rule (``pricing="poem"``, option ``price_rule``) or PPoEM's
     private prices (``pricing="ppoem"``, options of
-    :func:`vpt.settlement.ppoem_prices`, needs ``rng``).
+    :func:`vpt.settlement.ppoem_prices`, needs ``rng``). PPoEM's ``F_i`` and
+    ``Delta q1`` default to :mod:`vpt.units`' 1 c/kWh, i.e. ``slot_kwh`` coins
+    per slot (:func:`vpt.units.slot_sensitivities`), so a slot's private price
+    is as private as a price per kWh in the privacy chapters.
 
     Raises
     ------
@@ -178,7 +204,8 @@ def trading_round(
     else:
         if rng is None:
             raise ValueError("pricing 'ppoem' draws private prices: pass rng")
-        settlement = settle_ppoem(trades, state, rng=rng, **pricing_options)
+        # F_i and Delta q1 are defined per kWh (vpt.units): per slot they scale with the slot
+        settlement = settle_ppoem(trades, state, rng=rng, **{**slot_sensitivities(slot), **pricing_options})
     n_vpps = int(vpp.max()) + 1 if vpp.size else 0
     sold_by = vpp[seller_home[trades.seller]]
     vpp_energy = np.bincount(sold_by, minlength=n_vpps).astype(np.float64) * slot
@@ -286,8 +313,8 @@ def run_rounds(
     vpp = assign_vpps(vpp_sizes, homes.n_homes)
     n_vpps = int(vpp.max()) + 1
     market_rng, price_rng = rng.spawn(2)
-    base_ask, base_bid = household_prices(homes.n_homes, market_rng, price_model)
     surplus, deficit, demand_kw = hourly_energy(homes)
+    asks, bids = round_prices(homes.n_homes, demand_kw.size, market_rng, price_model)
     states = classify_demand(demand_kw, limits)
     n_rounds = demand_kw.size
     per_hour = (homes.n_homes, n_rounds, 2)
@@ -309,15 +336,12 @@ def run_rounds(
     }
     energy = np.zeros((n_rounds, n_vpps))
     n_trades = np.zeros(n_rounds, dtype=np.int64)
-    j = price_model.jitter
     for r in range(n_rounds):
-        ask = base_ask * market_rng.uniform(1 - j, 1 + j, homes.n_homes)
-        bid = base_bid * market_rng.uniform(1 - j, 1 + j, homes.n_homes)
         res = trading_round(
             surplus[:, r],
             deficit[:, r],
-            ask,
-            bid,
+            asks[r],
+            bids[r],
             vpp,
             SystemState(int(states[r])),
             slot_kwh=slot_kwh,
