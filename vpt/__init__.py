@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 #: The library's modules (``bench`` is the benchmark command).
 MODULES = (
+    "accounting",
     "audit",
     "auction",
     "bench",
@@ -29,6 +30,7 @@ MODULES = (
     "plotting",
     "privacy",
     "recovery",
+    "repair",
     "report",
     "settlement",
     "simulate",
