@@ -796,6 +796,11 @@ TARGETS: dict[str, Callable[[], Call]] = {
     # units and the round prices
     "units.slot_sensitivities": lambda: (units.slot_sensitivities, {"slot_kwh": 0.1}),
     "market.round_prices": lambda: (market.round_prices, {"n_homes": 3, "n_rounds": 2, "rng": rng()}),
+    "experiments.month_prices": lambda: (experiments.month_prices, {"homes": homes(), "rng": rng()}),
+    "experiments.home_slots_traded": lambda: (
+        experiments.home_slots_traded,
+        {"homes": homes(), "rng": rng(), "vpp_sizes": (2, 2), "slot_kwh": 0.1},
+    ),
     # stability
     "stability.seed_sets": lambda: (stability.seed_sets, {"n": 2, "root": 3}),
     "stability.welfare_trend": lambda: (

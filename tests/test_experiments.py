@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from vpt import data, experiments
+from vpt import data, experiments, market
 from vpt.mining import NO_WINNER
 
 
@@ -69,3 +69,15 @@ def test_elections_need_a_round_with_trades():
     rounds = experiments.month_of_rounds(homes, np.random.default_rng(0), epsilons=(), vpp_sizes=[5, 5])
     with pytest.raises(ValueError, match="no round had a trade"):
         experiments.run_elections(rounds, experiments.paper_settings(epsilons=())[:1], 10, np.random.default_rng(0))
+
+
+def test_home_slots_traded_are_the_trades_of_month_of_rounds():
+    homes = data.generate_households(n_homes=20, n_days=2, seed=3)
+    sizes = (5, 5, 10)
+    rounds = experiments.month_of_rounds(homes, np.random.default_rng(8), epsilons=(), vpp_sizes=sizes)["poem"]
+    bought, sold = experiments.home_slots_traded(homes, np.random.default_rng(8), vpp_sizes=sizes)
+    vpp = market.assign_vpps(sizes, homes.n_homes)
+    by_vpp = np.stack([sold[vpp == v].sum(axis=0) for v in range(len(sizes))], axis=1) * 0.1
+    np.testing.assert_allclose(by_vpp, rounds.vpp_energy, atol=1e-12)
+    np.testing.assert_array_equal(bought.sum(axis=0), rounds.n_trades)
+    np.testing.assert_array_equal(sold.sum(axis=0), rounds.n_trades)

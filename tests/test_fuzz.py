@@ -29,6 +29,7 @@ HEAVY = {
     "recovery.fault_injection": 15,
     "stability.assignment_leaders": 10,
     "accounting.pld_epsilon": 15,
+    "experiments.home_slots_traded": 10,
     "repair.price_law": 15,
     "repair.repaired_round": 15,
     "stability.fig5_grid": 15,

@@ -68,9 +68,32 @@ def test_the_repaired_price_is_eps_dp_for_any_household_added_or_removed():
         for h in range(16):
             kb, ka = bid_owner != h, ask_owner != h
             u2 = repair.clearing_quality(bids[kb], asks[ka], bid_owner=bid_owner[kb], ask_owner=ask_owner[ka], cap=cap)
-            assert np.abs(u - u2).max() <= cap
-            loss = audit.exact_epsilon(repair.price_law(u, scale), repair.price_law(u2, scale))
-            assert loss <= eps + 1e-9
+            # the same household turned around: its bids offered as asks at the same prices, or its asks bid
+            mb, ma = bid_owner == h, ask_owner == h
+            u3 = repair.clearing_quality(
+                np.concatenate([bids[~mb], asks[ma]]),
+                np.concatenate([asks[~ma], bids[mb]]),
+                bid_owner=np.concatenate([bid_owner[~mb], ask_owner[ma]]),
+                ask_owner=np.concatenate([ask_owner[~ma], bid_owner[mb]]),
+                cap=cap,
+            )
+            for other in (u2, u3):
+                assert np.abs(u - other).max() <= cap
+                loss = audit.exact_epsilon(repair.price_law(u, scale), repair.price_law(other, scale))
+                assert loss <= eps + 1e-9
+
+
+def test_a_change_that_moves_scores_both_ways_needs_the_factor_two():
+    cap, eps = 3, 1.0
+    before, after = np.array([0.0, cap]), np.array([cap, 0.0])
+    right = audit.exact_epsilon(
+        repair.price_law(before, repair.noise_scale(eps, cap)), repair.price_law(after, repair.noise_scale(eps, cap))
+    )
+    assert 0.8 * eps < right <= eps  # log(2 e^(eps/2) - 1): more than half the budget, within it
+    half_noise = audit.exact_epsilon(repair.price_law(before, cap / eps), repair.price_law(after, cap / eps))
+    assert half_noise > eps  # without the factor 2 the guarantee fails
+    # OpenDP's own privacy map for the deployed measurement agrees
+    assert repair._opendp_noisy_max(repair.noise_scale(eps, cap)).map(float(cap)) == pytest.approx(eps)
 
 
 def test_clearing_at_a_price_trades_every_slot_that_accepts_it_on_the_short_side():

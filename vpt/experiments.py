@@ -22,9 +22,18 @@ from vpt._checks import (
     text,
 )
 from vpt.data import Households
-from vpt.market import PAPER_VPP_SIZES, MonthRounds, hourly_energy, run_rounds
+from vpt.market import (
+    PAPER_VPP_SIZES,
+    MonthRounds,
+    PriceModel,
+    assign_vpps,
+    hourly_energy,
+    round_prices,
+    run_rounds,
+    trading_round,
+)
 from vpt.mining import MECHANISMS, NO_WINNER, Rewards, check_params, elect, place_probabilities, rewards
-from vpt.state import limits_from_quantiles
+from vpt.state import SystemState, limits_from_quantiles
 from vpt.units import DELTA_Q2_KWH
 
 __all__ = [
@@ -37,7 +46,9 @@ __all__ = [
     "build_day_chain",
     "coin_flows",
     "estimate_transitions",
+    "home_slots_traded",
     "month_of_rounds",
+    "month_prices",
     "paper_settings",
     "run_elections",
     "share_states",
@@ -119,7 +130,7 @@ def month_of_rounds(
     length = count(length, "length")
     _, _, demand = hourly_energy(homes)
     limits = limits_from_quantiles(demand, quantiles)
-    market_seed = int(rng.integers(2**63))
+    market_seed = _market_seed(rng)
     out = {"poem": run_rounds(homes, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes)}
     for e in epsilons:
         out[f"ppoem eps={e:g}"] = run_rounds(
@@ -133,6 +144,45 @@ def month_of_rounds(
             length=length,
         )
     return out
+
+
+def _market_seed(rng: np.random.Generator) -> int:
+    """The one draw :func:`month_of_rounds` takes from its ``rng``: the seed of every pricing's market."""
+    return int(rng.integers(2**63))
+
+
+def month_prices(homes: Households, rng: np.random.Generator) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Every home's ask and bid in every round (c/kWh, ``(rounds, homes)``) as :func:`month_of_rounds` draws them.
+
+    With the same ``rng`` (a fresh generator of the same seed), these are
+    the prices of its rounds: :func:`vpt.market.run_rounds` splits the
+    market seed into the market's stream (these prices) and PPoEM's.
+    """
+    instance(homes, Households, "homes")
+    market_rng, _ = np.random.default_rng(_market_seed(generator(rng))).spawn(2)
+    _, _, demand = hourly_energy(homes)
+    return round_prices(homes.n_homes, demand.size, market_rng, PriceModel())
+
+
+def home_slots_traded(
+    homes: Households, rng: np.random.Generator, *, vpp_sizes=PAPER_VPP_SIZES, slot_kwh: float = 0.1
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The slots each home bought and sold in each of :func:`month_of_rounds`' PoEM rounds, ``(homes, rounds)`` each.
+
+    The rounds are cleared again with the prices of :func:`month_prices`
+    (the allocation does not depend on the state or the pricing rule).
+    """
+    instance(homes, Households, "homes")
+    asks, bids = month_prices(homes, rng)
+    vpp = assign_vpps(vpp_sizes, homes.n_homes)
+    surplus, deficit, _ = hourly_energy(homes)
+    bought = np.zeros((homes.n_homes, asks.shape[0]), dtype=np.int64)
+    sold = np.zeros_like(bought)
+    for r in range(asks.shape[0]):
+        res = trading_round(surplus[:, r], deficit[:, r], asks[r], bids[r], vpp, SystemState.STABLE, slot_kwh=slot_kwh)
+        bought[:, r] = np.bincount(res.buyer_home[res.trades.buyer], minlength=homes.n_homes)
+        sold[:, r] = np.bincount(res.seller_home[res.trades.seller], minlength=homes.n_homes)
+    return bought, sold
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,17 @@ whole round at once. From a public grid of prices, :func:`clearing_quality`
 scores each price ``p`` by the slots that could trade at it,
 ``u(p) = min(#bid slots >= p, #ask slots <= p)``, counting at most ``cap``
 slots of each household; :func:`select_price` draws the price by report-noisy-
-max with exponential noise of scale ``2 cap / eps`` (McKenna and Sheldon 2020:
-the law of permute-and-flip), which is ``eps``-DP for any change of one
+max with exponential noise of scale ``2 cap / eps`` (the law of McKenna and
+Sheldon's permute-and-flip, Ding et al. 2021), which is ``eps``-DP for any change of one
 household's bids or asks, or its arrival or departure (``u`` moves by at most
 ``cap`` at every price; the score is not monotone, hence the factor 2). Then
 :func:`clear_at` trades at the drawn price: every bid at or above it and every
 ask at or below it, the long side rationed by lot.
+
+Only the price is differentially private. The rationing of the long side
+counts every slot, so whether a household trades depends on the others'
+slots beyond the cap, and a trade is known to its counterparty: a private
+allocation would need a rule of its own, which this module does not give.
 
 The deployed sampler is OpenDP's ``make_noisy_max`` (exact sampling from the
 operating system's randomness, which cannot be seeded); with a NumPy

@@ -391,7 +391,7 @@ def dq2_map(
     second: int | None = None,
     flat: bool = True,
 ) -> Dq2Map:
-    """Leader shares of PPoEM's election (exact, Eq. 8) averaged over the traded rounds, for each Delta q2.
+    """Leader shares of PPoEM's election (exact, Eq. 11) averaged over the traded rounds, for each Delta q2.
 
     ``big`` and ``second`` default to the last and second-last VPP (the
     paper's VPP 10 and VPP 9). With ``flat=False`` the eps3 = 0.01 and 0.001
@@ -473,7 +473,7 @@ def assignment_leaders(
 
     For each of ``n_assign`` random permutations of ``homes``, the month's
     rounds are run (market draws from ``market_seed``); PoEM's expected
-    leader shares (Eq. 4-5) and PPoEM's (Eq. 8, by :func:`dq2_map`) are
+    leader shares (Eq. 4-5) and PPoEM's (Eq. 11, by :func:`dq2_map`) are
     averaged over the traded rounds.
     """
     from vpt import market, state

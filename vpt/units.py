@@ -11,7 +11,7 @@ The paper's sensitivities are stated in these units:
   1 c/kWh. A slot's price is the price per kWh times :data:`SLOT_KWH`, so in a
   trading round the per-slot sensitivities are ``F_I * SLOT_KWH`` coins
   (:func:`slot_sensitivities`).
-* ``Delta q2`` (Eq. 8, the election's energy sensitivity): :data:`DELTA_Q2_KWH`,
+* ``Delta q2`` (Eq. 11, the election's energy sensitivity): :data:`DELTA_Q2_KWH`,
   1 kWh of a VPP's energy traded in the round.
 
 Examples
@@ -34,7 +34,7 @@ SLOT_KWH = 0.1
 F_I = 1.0
 #: Delta q1 of Eq. 10: the sensitivity of the price selection's quality, in c/kWh.
 DELTA_Q1 = 1.0
-#: Delta q2 of Eq. 8: the sensitivity of the election's energy, in kWh.
+#: Delta q2 of Eq. 11: the sensitivity of the election's energy, in kWh.
 DELTA_Q2_KWH = 1.0
 
 
