@@ -53,8 +53,7 @@ def basic_epsilon(events: Sequence[tuple[str, float, int]]) -> float:
     >>> basic_epsilon([("laplace", 10.0, 10), ("pure", 0.1, 1)])
     1.1
     """
-    total = math.fsum(n / v if kind == "laplace" else n * v for kind, v, n in _events(events))
-    return round(total, 12)
+    return math.fsum(n / v if kind == "laplace" else n * v for kind, v, n in _events(events))
 
 
 def pld_epsilon(events: Sequence[tuple[str, float, int]], delta: float, *, discretization: float = 1e-4) -> float:

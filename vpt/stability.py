@@ -699,12 +699,12 @@ def _dp_audit(seeds: Seeds, which: str) -> float:
     rng = np.random.default_rng([seeds.election, 0 if which == "string" else 1])
     if which == "string":
         sampler = privacy.ppoem_string_sampler(ask, keep="truncate", eps1=eps, length=length)
-        ld = functools.partial(privacy.laplace_string_log_density, ask=ask, eps1=eps, keep="truncate")
-        r = audit.epsilon_lower_bound(sampler, bid, bid2, n=1_000_000, n_pilot=100_000, alpha=0.05, rng=rng,
-                                      log_density=ld)  # fmt: skip
+        log_density = functools.partial(privacy.laplace_string_log_density, ask=ask, eps1=eps)
     else:
-        sampler = privacy.ppoem_price_sampler(ask, eps1=eps, eps2=eps, length=length)
-        r = audit.epsilon_lower_bound(sampler, bid, bid2, n=1_000_000, n_pilot=100_000, alpha=0.05, rng=rng)
+        sampler, log_density = privacy.ppoem_price_sampler(ask, eps1=eps, eps2=eps, length=length), None
+    r = audit.epsilon_lower_bound(
+        sampler, bid, bid2, n=1_000_000, n_pilot=100_000, alpha=0.05, rng=rng, log_density=log_density
+    )
     return float(r.epsilon_lower)
 
 
@@ -754,8 +754,10 @@ def _check_incentive_compatibility(seeds: Seeds) -> Replicate:
 
     model = market.PriceModel()
     rng = np.random.default_rng(seeds.market)
-    markets = [(rng.uniform(model.bid_low, model.bid_high, 6), rng.uniform(model.ask_low, model.ask_high, 6))
-               for _ in range(10)]  # fmt: skip
+    markets = [
+        (rng.uniform(model.bid_low, model.bid_high, 6), rng.uniform(model.ask_low, model.ask_high, 6))
+        for _ in range(10)
+    ]
     share = {}
     for name in ("pay-as-bid", "pay-as-ask", "ppoem"):
         params: dict[str, Any] = {"eps1": 0.1, "eps2": 0.1, "length": 10} if name == "ppoem" else {}
