@@ -203,7 +203,7 @@ def check_contract(name: str, fn: Any, kwargs: dict[str, Any], replaced: dict[st
     assert not nan_in, f"{name} accepted NaN in {nan_in} ({replaced!r}) and returned {out!r:.200}"
     if name not in fuzz_targets.NAN_DOCUMENTED:
         assert not _contains_nan(out), f"{name} returned NaN for {replaced!r}: {out!r:.300}"
-    if callable(out) and not isinstance(out, type) and name.startswith("privacy.") and "sampler" in name:
+    if callable(out) and not isinstance(out, type) and name.startswith("privacy.mechanisms:") and "sampler" in name:
         check_sampler(name, out)
     return out
 
@@ -214,7 +214,7 @@ def _is_nan_sampler(value: Any) -> bool:
 
 def check_sampler(name: str, sampler: Any) -> None:
     """A sampler returned by a factory must itself keep the contract on a valid input."""
-    data = {"privacy.election_sampler": np.array([1.0, 2.0, 3.0])}.get(name, 20.0)
+    data = {"privacy.mechanisms:election_sampler": np.array([1.0, 2.0, 3.0])}.get(name, 20.0)
     try:
         with bounded(), np.errstate(divide="raise", over="raise", invalid="raise"):
             out = sampler(data, 5, np.random.default_rng(0))

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from vpt import accounting
+from vpt.privacy import accounting
 
 
 def test_the_accountant_is_tight_for_composed_pure_mechanisms():

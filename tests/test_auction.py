@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt.auction import match, match_literal
+from vpt.market.auction import match, match_literal
 
 # Prices on a coarse grid, so that ties (equal bids, equal asks, bid == ask) are common.
 grid_prices = st.lists(st.integers(0, 20).map(float), max_size=25)

@@ -7,14 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt import audit, mining, privacy
+from vpt import privacy
+from vpt.market import mining
+from vpt.privacy import audit, laws
 
 
 def test_exact_epsilon_hand_cases():
-    assert audit.exact_epsilon([0.75, 0.25], [0.25, 0.75]) == pytest.approx(math.log(3))
-    assert audit.exact_epsilon([0.5, 0.5], [0.5, 0.5]) == 0.0
-    assert audit.exact_epsilon([1.0, 0.0], [0.5, 0.5]) == math.inf
-    assert audit.exact_epsilon([0.5, 0.5, 0.0], [0.5, 0.5, 0.0]) == 0.0
+    assert laws.exact_epsilon([0.75, 0.25], [0.25, 0.75]) == pytest.approx(math.log(3))
+    assert laws.exact_epsilon([0.5, 0.5], [0.5, 0.5]) == 0.0
+    assert laws.exact_epsilon([1.0, 0.0], [0.5, 0.5]) == math.inf
+    assert laws.exact_epsilon([0.5, 0.5, 0.0], [0.5, 0.5, 0.0]) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -28,13 +30,13 @@ def test_exact_epsilon_hand_cases():
 )
 def test_exact_epsilon_refuses_bad_laws(p, q, message):
     with pytest.raises(ValueError, match=message):
-        audit.exact_epsilon(p, q)
+        laws.exact_epsilon(p, q)
 
 
 def test_ordered_top3_law_is_a_distribution_whose_first_margin_is_the_winner_law():
     energy = np.array([1.0, 2.0, 0.5, 4.0])
     lw = mining.log_weights(energy, "ppoem", eps3=0.7, sensitivity=1.0)
-    law = audit.ordered_top3_law(lw)
+    law = laws.ordered_top3_law(lw)
     assert law.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(
         law.sum(axis=(1, 2)), mining.winner_probabilities(energy, "ppoem", eps3=0.7, sensitivity=1.0)
@@ -50,7 +52,7 @@ def test_exponential_mechanism_first_winner_exact_loss_within_eps3():
     f = np.array([0.0, 49.0, 1.0])
     p = mining.winner_probabilities(e, "ppoem", eps3=1.0, sensitivity=1.0)
     q = mining.winner_probabilities(f, "ppoem", eps3=1.0, sensitivity=1.0)
-    assert audit.exact_epsilon(p, q) <= 1.0 + 1e-12
+    assert laws.exact_epsilon(p, q) <= 1.0 + 1e-12
 
 
 def test_correct_mechanism_is_not_flagged_at_a_fixed_seed():
@@ -148,7 +150,7 @@ def test_clopper_pearson_bounds_bracket_the_estimate():
     ),
 )
 def test_pilot_hits_by_binary_search_equal_the_direct_counts(p_scores, q_scores):
-    from vpt.audit import _Event, _pilot_hits
+    from vpt.privacy.audit import _Event, _pilot_hits
 
     sp, sq = np.array(p_scores), np.array(q_scores)
     values = sorted(set(p_scores[:5] + q_scores[:5] + [np.inf, -np.inf, np.nan]), key=repr)

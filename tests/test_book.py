@@ -3,7 +3,7 @@
 import pytest
 
 from vpt import data
-from vpt.book import ENVIRONMENT, book_data
+from vpt.book.settings import ENVIRONMENT, book_data
 
 
 @pytest.fixture(autouse=True)

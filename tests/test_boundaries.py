@@ -6,8 +6,12 @@ import time
 import numpy as np
 import pytest
 
-from vpt import audit, coin, data, ledger, market, mining, recovery, settlement, simulate, theory
+from vpt import data, market, theory
 from vpt._checks import MAX_CELLS, count, generator
+from vpt.chain import coin, ledger, recovery
+from vpt.market import mining, settlement
+from vpt.privacy import audit, laws
+from vpt.theory import simulate
 
 # ---------------------------------------------------------------- wrong answers for valid input
 
@@ -180,7 +184,7 @@ def test_place_probabilities_of_many_rows_run_in_bounded_chunks(monkeypatch):
 
 
 def test_ordered_top3_law_refuses_cubic_memory_beyond_the_limit():
-    assert "V^3" in _quick(audit.ordered_top3_law, np.zeros(1500))
+    assert "V^3" in _quick(laws.ordered_top3_law, np.zeros(1500))
 
 
 # ---------------------------------------------------------------- wrong exception types

@@ -8,7 +8,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt import auction, complexity
+from vpt.market import auction
+from vpt.theory import complexity
 
 N, S, j = sp.symbols("N S j", integer=True, positive=True)
 

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from vpt import data, experiments, market
-from vpt.mining import NO_WINNER
+from vpt import data, market
+from vpt.market import experiments
+from vpt.market.mining import NO_WINNER
 
 
 @pytest.fixture(scope="module")

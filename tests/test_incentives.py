@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from vpt import incentives, market, mechanisms
-from vpt.book import book_data
+from vpt import market
+from vpt.book.settings import book_data
+from vpt.market import incentives, mechanisms
 from vpt.state import fee_rates, limits_from_quantiles
 
 prices = st.lists(st.integers(1, 40).map(float), min_size=1, max_size=6)

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt import data, experiments, recovery
-from vpt.coin import CoinError, Wallets
-from vpt.ledger import (
+from vpt import data
+from vpt.chain import day_chain, recovery
+from vpt.chain.coin import CoinError, Wallets
+from vpt.chain.ledger import (
     Block,
     Chain,
     Ledger,
@@ -286,7 +287,7 @@ def test_fault_injection_refuses_bad_arguments():
 
 def test_day_chain_is_valid_and_coins_balance():
     homes = data.generate_households(100, "2013-01-01", 3, seed=2)
-    d = experiments.build_day_chain(homes, "2013-01-02", np.random.default_rng(3))
+    d = day_chain.build_day_chain(homes, "2013-01-02", np.random.default_rng(3))
     chain = d.ledger.read("home-001")
     chain.validate(d.registry)
     d.wallets.check_conservation()

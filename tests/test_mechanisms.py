@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vpt.incentives import best_misreport
-from vpt.mechanisms import MECHANISMS, clear
+from vpt.market.incentives import best_misreport
+from vpt.market.mechanisms import MECHANISMS, clear
 
 prices = st.lists(st.integers(1, 40).map(float), min_size=1, max_size=6)
 TRUTHFUL = ("vcg", "trade-reduction", "mcafee", "sbba")

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from vpt.mining import NO_WINNER, elect, place_probabilities, rewards, winner_probabilities
+from vpt.market.mining import NO_WINNER, elect, place_probabilities, rewards, winner_probabilities
 
 ENERGY = np.array([1.0, 2.0, 3.0, 0.0, 4.0, 10.0])
 SETTINGS = [("poem", {}), ("ppoem", {"eps3": 0.5, "sensitivity": 1.0}), ("poa", {}), ("poe", {"floor": 0.1})]

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 from vpt import privacy
+from vpt.privacy import audit, repair
 
 
 def test_report_noisy_max_law_matches_simulation():
@@ -42,21 +43,19 @@ def test_price_selection_law_is_the_exponential_mechanism():
 def test_repaired_prices_stay_in_the_public_range_and_can_leave_ask_bid():
     rng = np.random.default_rng(1)
     bid, ask = np.full(5000, 20.0), np.full(5000, 15.0)
-    p = privacy.repaired_ppoem_prices(bid, ask, eps1=0.1, eps2=0.1, length=10, rng=rng, price_range=(7.7, 28.0))
+    p = repair.repaired_ppoem_prices(bid, ask, eps1=0.1, eps2=0.1, length=10, rng=rng, price_range=(7.7, 28.0))
     assert p.min() >= 7.7 and p.max() <= 28.0
     assert ((p < ask) | (p > bid)).mean() > 0.3
 
 
 def test_repaired_election_spends_a_third_per_draw():
-    w = privacy.repaired_election(
-        np.array([0.0, 1.0, 2.0, 3.0]), 5, np.random.default_rng(0), eps3=3.0, sensitivity=1.0
-    )
+    w = repair.repaired_election(np.array([0.0, 1.0, 2.0, 3.0]), 5, np.random.default_rng(0), eps3=3.0, sensitivity=1.0)
     assert w.shape == (5, 3)
 
 
 def test_repaired_prices_refuse_bad_range():
     with pytest.raises(ValueError, match="price_range"):
-        privacy.repaired_ppoem_prices(
+        repair.repaired_ppoem_prices(
             [1.0], [0.5], eps1=1, eps2=1, length=2, rng=np.random.default_rng(0), price_range=(5.0, 5.0)
         )
 
@@ -68,12 +67,12 @@ def test_randomized_response_keeps_the_bit_with_the_right_probability():
 
 
 def test_stress_pair_search_finds_neighbours_within_the_leaders_bound():
-    from vpt import mining
+    from vpt.market import mining
 
     law = lambda e: mining.winner_probabilities(e, "ppoem", eps3=1.0, sensitivity=1.0)  # noqa: E731
-    sp = privacy.find_stress_pair(law, "move", np.random.default_rng(0), n_trials=200)
+    sp = audit.find_stress_pair(law, "move", np.random.default_rng(0), n_trials=200)
     assert np.isclose(sp.energy.sum(), sp.neighbour.sum())
     assert np.abs(sp.energy - sp.neighbour).sum() == pytest.approx(2.0)
     assert sp.auditable_loss <= sp.exact_loss <= 1.0 + 1e-9
     with pytest.raises(ValueError, match="unknown relation"):
-        privacy.find_stress_pair(law, "swap", np.random.default_rng(0))
+        audit.find_stress_pair(law, "swap", np.random.default_rng(0))

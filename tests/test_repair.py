@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from vpt import audit, repair
+from vpt.privacy import laws, repair
 
 
 def chi_square_p(draws, law):
@@ -79,18 +79,18 @@ def test_the_repaired_price_is_eps_dp_for_any_household_added_or_removed():
             )
             for other in (u2, u3):
                 assert np.abs(u - other).max() <= cap
-                loss = audit.exact_epsilon(repair.price_law(u, scale), repair.price_law(other, scale))
+                loss = laws.exact_epsilon(repair.price_law(u, scale), repair.price_law(other, scale))
                 assert loss <= eps + 1e-9
 
 
 def test_a_change_that_moves_scores_both_ways_needs_the_factor_two():
     cap, eps = 3, 1.0
     before, after = np.array([0.0, cap]), np.array([cap, 0.0])
-    right = audit.exact_epsilon(
+    right = laws.exact_epsilon(
         repair.price_law(before, repair.noise_scale(eps, cap)), repair.price_law(after, repair.noise_scale(eps, cap))
     )
     assert 0.8 * eps < right <= eps  # log(2 e^(eps/2) - 1): more than half the budget, within it
-    half_noise = audit.exact_epsilon(repair.price_law(before, cap / eps), repair.price_law(after, cap / eps))
+    half_noise = laws.exact_epsilon(repair.price_law(before, cap / eps), repair.price_law(after, cap / eps))
     assert half_noise > eps  # without the factor 2 the guarantee fails
     # OpenDP's own privacy map for the deployed measurement agrees
     assert repair._opendp_noisy_max(repair.noise_scale(eps, cap)).map(float(cap)) == pytest.approx(eps)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt.report import collect_verdicts, markdown_table, rounded, verdict_table
+from vpt.book.report import collect_verdicts, markdown_table, rounded, verdict_table
 
 
 def test_verdict_table_bolds_the_verdict():
@@ -30,7 +30,7 @@ def test_markdown_table_escapes_pipes_and_checks_widths():
 def test_collect_verdicts_reads_the_first_verdict_table_of_each_notebook(tmp_path):
     import json
 
-    from vpt.report import collect_verdicts
+    from vpt.book.report import collect_verdicts
 
     table = verdict_table([("a | b", "found", "refuted"), ("c", "ok", "reproduced")])
     nb = {
@@ -113,7 +113,7 @@ def test_a_labelled_table_is_a_numbered_myst_table_directive():
 def test_collect_verdicts_reads_labelled_verdict_tables(tmp_path):
     import json
 
-    from vpt.report import collect_verdicts
+    from vpt.book.report import collect_verdicts
 
     table = verdict_table([("c", "ok", "reproduced")], label="tab-verdicts-one")
     nb = {
@@ -135,7 +135,7 @@ def test_rounded_checks_digits_even_for_exact_integers():
 def test_findings_table_is_collected_apart_from_the_verdicts(tmp_path):
     import json
 
-    from vpt.report import collect_findings, findings_table
+    from vpt.book.report import collect_findings, findings_table
 
     nb = {
         "cells": [
@@ -158,7 +158,7 @@ def test_findings_table_is_collected_apart_from_the_verdicts(tmp_path):
 def test_the_introduction_defines_each_verdict_as_vpt_report_does():
     from pathlib import Path
 
-    from vpt.report import FINDING_MEANING, VERDICT_MEANINGS
+    from vpt.book.report import FINDING_MEANING, VERDICT_MEANINGS
 
     intro = " ".join((Path(__file__).parents[1] / "chapters" / "intro.md").read_text().split())
     for verdict, meaning in VERDICT_MEANINGS.items():

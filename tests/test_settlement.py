@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from vpt.auction import Trades, match
-from vpt.settlement import ppoem_price_string, ppoem_prices, settle_poem, settle_ppoem, truncated_laplace
+from vpt.market.auction import Trades, match
+from vpt.market.settlement import ppoem_price_string, ppoem_prices, settle_poem, settle_ppoem, truncated_laplace
 from vpt.state import SystemState
 
 TRADES = match([30.0, 25.0, 12.0], [20.0, 10.0, 24.0])  # (30, 10) and (25, 20)

@@ -6,44 +6,44 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vpt import stability
-from vpt.report import collect_verdicts
+from vpt import seeds
+from vpt.book import sweep
+from vpt.book.report import collect_verdicts
+from vpt.market import stability
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 
 
 def test_the_stored_sweep_was_computed_by_the_current_code():
-    stored = json.loads(stability.STORED_SWEEP.read_text())
-    assert stored["key"] == stability.cache_key(stability.seed_sets()), (
+    stored = json.loads(sweep.STORED_SWEEP.read_text())
+    assert stored["key"] == sweep.cache_key(seeds.seed_sets()), (
         "data/stability.json is stale (vpt changed since it was computed): run `python -m vpt.stability`"
     )
-    assert [tuple(s.values()) for s in stored["seeds"]] == [
-        (s.data, s.market, s.election) for s in stability.seed_sets()
-    ]
+    assert [tuple(s.values()) for s in stored["seeds"]] == [(s.data, s.market, s.election) for s in seeds.seed_sets()]
 
 
 def test_the_first_seed_set_recomputes_to_the_stored_replicates():
-    stored, from_file = stability.cached_sweep(stability.STORED_SWEEP)
+    stored, from_file = sweep.cached_sweep(sweep.STORED_SWEEP)
     assert from_file
-    fresh = stability.sweep(stability.seed_sets()[:1])
+    fresh = sweep.sweep(seeds.seed_sets()[:1])
     assert set(fresh) == set(stored)
     for claim, (replicate,) in fresh.items():
         assert replicate == stored[claim][0], claim
 
 
 def test_every_check_names_exactly_one_claim_of_its_chapter():
-    for check in stability.CHECKS:
+    for check in sweep.CHECKS:
         rows = collect_verdicts([CHAPTERS / f"{check.chapter}.ipynb"])
         assert sum(claim.startswith(check.claim) for _, claim, _, _ in rows) == 1, check.claim
-        assert check in stability.checks_of(check.chapter)
+        assert check in sweep.checks_of(check.chapter)
 
 
 def test_seed_sets_are_distinct_and_reproducible():
-    a, b = stability.seed_sets(5), stability.seed_sets(5)
+    a, b = seeds.seed_sets(5), seeds.seed_sets(5)
     assert a == b
     values = [v for s in a for v in (s.data, s.market, s.election)]
     assert len(set(values)) == len(values)
-    assert stability.seed_sets(5, root=12) != a
+    assert seeds.seed_sets(5, root=12) != a
 
 
 def test_welfare_trend_is_the_least_squares_slope_in_standard_errors():

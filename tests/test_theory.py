@@ -5,7 +5,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from vpt import simulate, theory
+from vpt import theory
+from vpt.theory import simulate
 
 # ---------------------------------------------------------------- Theorem 6
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpt import threats
-from vpt.ledger import Block, Chain, Transaction, ValidationError
+from vpt.chain import threats
+from vpt.chain.ledger import Block, Chain, Transaction, ValidationError
 
 
 @pytest.mark.parametrize("threat", threats.THREATS, ids=[t.name for t in threats.THREATS])

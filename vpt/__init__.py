@@ -1,52 +1,45 @@
-"""Reproducible companion to the VPT paper: state, market, mining and audit code.
+"""vpt: the reproducible companion to the paper "VPT: Privacy Preserving Energy Trading and Block Mining Mechanism".
 
-The modules load on first use, so ``import vpt`` is cheap and ``vpt.auction``,
-``vpt.mining`` and the others work after it. See the README's quick-start.
+Its subpackages follow the parts of the book:
+
+- ``vpt.market``: the double auction, settlement, the paper's and the truthful mechanisms, the miner election,
+  the trading rounds, the paper's mining experiment and the incentive audits;
+- ``vpt.privacy``: the auditor, exact laws and losses, the mechanisms under audit, a household's accountant
+  and the repaired private markets;
+- ``vpt.chain``: the permissioned ledger, VPP coin, Algorithm 4's recovery and the threat catalogue;
+- ``vpt.theory``: Theorems 6-12 in closed form, their independent simulators and operation counts;
+- ``vpt.book``: the data settings of the chapters, tables and verdicts, plots, the seed sweep and the benchmark.
+
+They stand on the ground modules:
+
+- ``vpt.data``: half-hourly household data, a seeded generator and an Ausgrid reader;
+- ``vpt.state``: the system state of a VPP (Algorithm 1);
+- ``vpt.units``: the book's units and the paper's sensitivities F_i, Delta q1 and Delta q2;
+- ``vpt.seeds``: the seed sets of the seed-dependent verdicts, and what a seed check returns.
+
+Imports run one way, down these layers: the ground imports none of the subpackages; ``vpt.market`` imports
+only the ground; ``vpt.privacy``, ``vpt.chain`` and ``vpt.theory`` import the market and the ground but not one
+another; ``vpt.book`` imports them all. Every public function validates its arguments
+(``ValueError`` naming what was wrong) and takes an explicit ``numpy.random.Generator`` where it draws.
+The modules load on first use, so ``import vpt`` is cheap; see the README's quick-start.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
+import importlib as _importlib
 
 __version__ = "0.1.0"
 
-#: The library's modules (``bench`` is the benchmark command).
-MODULES = (
-    "accounting",
-    "audit",
-    "auction",
-    "bench",
-    "book",
-    "coin",
-    "complexity",
-    "data",
-    "experiments",
-    "incentives",
-    "ledger",
-    "market",
-    "mechanisms",
-    "mining",
-    "plotting",
-    "privacy",
-    "recovery",
-    "repair",
-    "report",
-    "settlement",
-    "simulate",
-    "stability",
-    "state",
-    "theory",
-    "threats",
-    "units",
-)
+#: The subpackages and ground modules, the names ``dir(vpt)`` lists.
+_PUBLIC = ("book", "chain", "data", "market", "privacy", "seeds", "state", "theory", "units")
+__all__ = list(_PUBLIC)
 
 
-def __getattr__(name: str) -> Any:
-    if name in MODULES:
-        return importlib.import_module(f"vpt.{name}")
+def __getattr__(name: str) -> object:
+    """Load a subpackage or ground module on first use (``vpt.market`` after ``import vpt``)."""
+    if name in _PUBLIC:
+        return _importlib.import_module(f"vpt.{name}")
     raise AttributeError(f"module 'vpt' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *MODULES])
+    """The subpackages and ground modules."""
+    return list(_PUBLIC)

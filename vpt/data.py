@@ -15,6 +15,7 @@ import gzip
 import io
 import math
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -802,8 +803,6 @@ def load_households(path: str | Path | None = None) -> Households:
     ``VPT_HOUSEHOLDS`` (for example a real Ausgrid file); else the shipped
     synthetic data set. The file is read with :func:`read_ausgrid`.
     """
-    import os
-
     chosen = _path(path, "path") if path is not None else os.environ.get(HOUSEHOLDS_ENV) or shipped_path()
     return read_ausgrid(chosen)
 
@@ -829,8 +828,6 @@ def _date(value: Any, name: str) -> Any:
 
 
 if __name__ == "__main__":  # pragma: no cover - regenerates the shipped file
-    import sys
-
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("data") / SHIPPED_FILE
     write_ausgrid(generate_households(**SHIPPED), out)
     print(f"wrote {out}")

@@ -22,6 +22,8 @@ Examples
 
 from __future__ import annotations
 
+from vpt._checks import positive
+
 __all__ = ["COIN", "DELTA_Q1", "DELTA_Q2_KWH", "F_I", "PRICE_UNIT", "SLOT_KWH", "slot_sensitivities"]
 
 #: The unit of every price in the book.
@@ -40,7 +42,5 @@ DELTA_Q2_KWH = 1.0
 
 def slot_sensitivities(slot_kwh: float = SLOT_KWH) -> dict[str, float]:
     """F_i and Delta q1 in the units of a slot's price (coins per slot of ``slot_kwh``), as PPoEM's options."""
-    from vpt._checks import positive
-
     slot = positive(slot_kwh, "slot_kwh")
     return {"laplace_sensitivity": F_I * slot, "quality_sensitivity": DELTA_Q1 * slot}

@@ -1,7 +1,7 @@
-"""Mechanisms under audit: textbook calibration mechanisms, the paper's PPoEM pieces, and a repaired PPoEM.
+"""Mechanisms under audit: textbook calibration mechanisms and the paper's PPoEM pieces.
 
 Each mechanism comes as a sampler ``sampler(input, size, rng)`` for
-:func:`vpt.audit.epsilon_lower_bound`, with its log density or exact output law
+:func:`vpt.privacy.audit.epsilon_lower_bound`, with its log density or exact output law
 where one is known.
 """
 
@@ -17,34 +17,28 @@ from scipy import integrate, stats
 
 from vpt._checks import (
     MAX_CELLS,
-    cells,
     choice,
     count,
     finite_array,
-    generator,
     non_negative,
     number,
     positive,
-    probability,
     text,
 )
-from vpt.mining import MECHANISMS, check_params, elect
-from vpt.settlement import _bids_and_asks, ppoem_price_string, ppoem_prices, select_price
+from vpt.market.mining import MECHANISMS, check_params, elect
+from vpt.market.settlement import ppoem_price_string, ppoem_prices
+from vpt.privacy.laws import exact_epsilon
 
 __all__ = [
     "Mechanism",
-    "StressPair",
     "broken_laplace",
     "election_sampler",
-    "find_stress_pair",
     "laplace",
     "laplace_string_log_density",
     "ppoem_price_sampler",
     "ppoem_string_sampler",
     "price_selection_law",
     "randomized_response",
-    "repaired_election",
-    "repaired_ppoem_prices",
     "report_noisy_max",
     "report_noisy_max_law",
 ]
@@ -161,8 +155,6 @@ def report_noisy_max(eps: float, counts=(0.0, 0.0, 0.0), neighbour=(1.0, 0.0, 0.
     from the output laws (it is below ``eps`` for a single pair).
     """
     eps = positive(eps, "eps")
-    from vpt.audit import exact_epsilon
-
     if np.shape(counts) != np.shape(neighbour):
         raise ValueError(
             f"counts and neighbour must have the same shape, got {np.shape(counts)} and {np.shape(neighbour)}"
@@ -237,67 +229,10 @@ def price_selection_law(
     return z / z.sum()
 
 
-# ----------------------------------------------------------------- the repair
-
-
-def repaired_ppoem_prices(
-    bid: ArrayLike,
-    ask: ArrayLike,
-    *,
-    eps1: float,
-    eps2: float,
-    length: int,
-    rng: np.random.Generator,
-    price_range: tuple[float, float],
-    sensitivity: float = 1.0,
-) -> NDArray[np.float64]:
-    """A PPoEM price that is ``(eps1 + eps2)``-DP by construction.
-
-    Neighbouring inputs: one trade's bid and ask each change by at most
-    ``sensitivity`` (price units). Two changes to the paper's mechanism:
-
-    1. The Laplace string spends ``eps1 / length`` per draw (scale
-       ``length * sensitivity / eps1``), so the whole string is ``eps1``-DP
-       by basic composition; it is clamped to the **public** range
-       ``price_range`` (tariff floor and ceiling), which is post-processing,
-       instead of to the private ``[ask, bid]``.
-    2. The exponential choice (Eq. 10, quality ``min(o - ask, bid - o)``,
-       whose sensitivity is ``sensitivity``) is ``eps2``-DP given the string.
-
-    The cost: a price may fall outside ``[ask, bid]``.
-    """
-    if not isinstance(price_range, (list, tuple)) or len(price_range) != 2:
-        raise ValueError(f"price_range must be two prices (low, high), got {price_range!r:.80}")
-    lo, hi = number(price_range[0], "price_range low"), number(price_range[1], "price_range high")
-    if not lo < hi:
-        raise ValueError(f"price_range must be two finite prices low < high, got {price_range}")
-    eps1 = positive(eps1, "eps1")
-    eps2 = positive(eps2, "eps2")
-    length = count(length, "length (l)", maximum=MAX_CELLS)
-    sens = positive(sensitivity, "sensitivity")
-    bid, ask = _bids_and_asks(bid, ask)
-    cells(bid.size * length, f"{bid.size} price strings of length {length}")
-    rng = generator(rng)
-    scale = length * sens / eps1
-    if not math.isfinite(scale):
-        raise ValueError("the Laplace scale length * sensitivity / eps1 overflows")
-    with np.errstate(over="ignore"):  # a draw beyond the float range is clamped to the range like any other
-        string = np.clip(bid[:, None] + rng.laplace(0.0, scale, (bid.size, length)), lo, hi)
-    return select_price(string, bid, ask, eps2=eps2, quality_sensitivity=sens, rng=rng)
-
-
-def repaired_election(
-    energy: ArrayLike, n_elections: int, rng: np.random.Generator, *, eps3: float, sensitivity: float
-):
-    """Leader, second and third winner, ``eps3``-DP together: each draw spends ``eps3 / 3`` (Eq. 6, 11)."""
-    eps3 = positive(eps3, "eps3")
-    return elect(energy, "ppoem", n_elections, rng, eps3=eps3 / 3, sensitivity=sensitivity)
-
-
 def ppoem_string_sampler(ask: float, **options):
     """Sampler of PPoEM price strings for a fixed ask; the input is the winning bid.
 
-    ``options`` are those of :func:`vpt.settlement.ppoem_price_string`; they
+    ``options`` are those of :func:`vpt.market.settlement.ppoem_price_string`; they
     and ``ask`` are checked here, by one draw from a throw-away generator.
     """
     ask = non_negative(ask, "ask")
@@ -312,7 +247,7 @@ def ppoem_string_sampler(ask: float, **options):
 def ppoem_price_sampler(ask: float, **options):
     """Sampler of PPoEM final prices (Eq. 9-10) for a fixed ask; the input is the winning bid.
 
-    ``options`` are those of :func:`vpt.settlement.ppoem_prices`; they and
+    ``options`` are those of :func:`vpt.market.settlement.ppoem_prices`; they and
     ``ask`` are checked here, by one draw from a throw-away generator.
     """
     ask = non_negative(ask, "ask")
@@ -325,7 +260,7 @@ def ppoem_price_sampler(ask: float, **options):
 
 
 def election_sampler(mechanism: str, places: int = 1, **params):
-    """Sampler of elections for :func:`vpt.audit.epsilon_lower_bound`; the input is the energy vector.
+    """Sampler of elections for :func:`vpt.privacy.audit.epsilon_lower_bound`; the input is the energy vector.
 
     ``places=1`` releases the leader only; ``places=3`` the ordered triple.
     """
@@ -338,74 +273,3 @@ def election_sampler(mechanism: str, places: int = 1, **params):
         return w[:, 0] if places == 1 else w[:, :places]
 
     return sampler
-
-
-@dataclass(frozen=True)
-class StressPair:
-    """Two neighbouring energy vectors and the privacy loss of an election between them.
-
-    ``auditable_loss`` is the largest ``|ln p(o)/q(o)|`` over outcomes ``o``
-    with probability at least ``floor`` under the numerator law: the loss an
-    empirical audit with about ``1/floor`` samples can see. ``exact_loss`` is
-    the loss over all outcomes.
-    """
-
-    energy: NDArray[np.float64]
-    neighbour: NDArray[np.float64]
-    exact_loss: float
-    auditable_loss: float
-
-
-def find_stress_pair(
-    law,
-    relation: str,
-    rng: np.random.Generator,
-    *,
-    n_trials: int = 2000,
-    floor: float = 1e-3,
-    max_vpps: int = 6,
-    scales=(2.0, 5.0, 10.0),
-    delta: float = 1.0,
-) -> StressPair:
-    """Random search for neighbouring energy vectors that maximise an election's auditable loss.
-
-    ``law(energy)`` returns the output law (any shape, summing to 1).
-    ``relation="add"``: one VPP's energy grows by ``delta`` (a household's
-    trade added); ``"move"``: ``delta`` moves from one VPP to another (a
-    household changes VPP). Energies are drawn uniformly on ``[0, scale]``
-    for 3 to ``max_vpps`` VPPs.
-    """
-    from vpt.audit import exact_epsilon
-
-    choice(relation, "relation", ("add", "move"))
-    if not callable(law):
-        raise ValueError(f"law must be callable, got {law!r:.80}")
-    rng = generator(rng)
-    n_trials = count(n_trials, "n_trials", maximum=10**7)
-    floor = probability(floor, "floor", open_interval=True)
-    max_vpps = count(max_vpps, "max_vpps", minimum=3, maximum=1000)
-    if not isinstance(scales, (list, tuple)) or not scales:
-        raise ValueError(f"scales must be a non-empty list of positive numbers, got {scales!r:.80}")
-    scales = [positive(s, "scale") for s in scales]
-    delta = positive(delta, "delta")
-    best: StressPair | None = None
-    for _ in range(n_trials):
-        v = int(rng.integers(3, max_vpps + 1))
-        e = rng.uniform(0.0, float(rng.choice(scales)), v)
-        f = e.copy()
-        i, j = rng.choice(v, 2, replace=False)
-        f[i] += delta
-        if relation == "move":
-            if f[j] < delta:
-                continue
-            f[j] -= delta
-        p, q = law(e).ravel(), law(f).ravel()
-        seen = [(p >= floor) & (q > 0), (q >= floor) & (p > 0)]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lr = np.log(p) - np.log(q)
-        auditable = max(float(np.max(np.where(seen[0], lr, 0.0))), float(np.max(np.where(seen[1], -lr, 0.0))))
-        if best is None or auditable > best.auditable_loss:
-            best = StressPair(e, f, exact_epsilon(p, q), auditable)
-    if best is None:
-        raise ValueError(f"no trial found a pair of energies to compare (n_trials={n_trials}, delta={delta})")
-    return best

@@ -22,6 +22,7 @@ Everything is checked up front, with a message that says what to set.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import numpy as np
 
 from vpt._checks import count
 from vpt.data import Households, _date, _path, read_ausgrid, shipped_path
-from vpt.market import PAPER_VPP_SIZES
+from vpt.market.rounds import PAPER_VPP_SIZES
 
 __all__ = ["DEFAULT_DAYS", "DEFAULT_HOMES", "ENVIRONMENT", "BookData", "book_data"]
 
@@ -177,15 +178,9 @@ def _vpp_sizes(value: Any, n_homes: int) -> tuple[int, ...]:
 
 def main() -> int:
     """``python -m vpt.book``: say which data the chapters will run on, or why the settings do not work."""
-    import sys
-
     try:
         print("data:", book_data().describe())
     except ValueError as exc:
         print(f"vpt.book: {exc}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover - the scripts' up-front check
-    raise SystemExit(main())

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import MAX_CELLS, cells, choice, count, finite_array, generator, non_negative, number, prices_1d
-from vpt.mechanisms import MECHANISMS, _clear, clear
-from vpt.mining import place_probabilities
-from vpt.settlement import check_pricing_options, ppoem_prices
+from vpt.market.mechanisms import MECHANISMS, _clear, clear
+from vpt.market.mining import place_probabilities
+from vpt.market.settlement import check_pricing_options, ppoem_prices
 
 __all__ = [
     "ELECTION_SHARES",
@@ -92,7 +94,7 @@ def utility(
     bids, asks
         The reports (one price per slot).
     mechanism
-        One of :data:`vpt.mechanisms.MECHANISMS`.
+        One of :data:`vpt.market.mechanisms.MECHANISMS`.
     side
         ``"buyer"`` or ``"seller"``.
     index
@@ -107,9 +109,9 @@ def utility(
         ``seed, seed + 1, ...``, so ``n_draws=1`` is the utility under one
         lottery draw. ``"ppoem"``: its allocation is the sorted matching's,
         and each of the trader's trades gets ``n_draws`` private prices
-        (:func:`vpt.settlement.ppoem_prices`) from ``default_rng(seed)``.
+        (:func:`vpt.market.settlement.ppoem_prices`) from ``default_rng(seed)``.
     **params
-        The mechanism's parameters (see :func:`vpt.mechanisms.clear`).
+        The mechanism's parameters (see :func:`vpt.market.mechanisms.clear`).
 
     Returns
     -------
@@ -385,7 +387,7 @@ def gain_from_trade(
 ) -> GainFromTrade:
     """McAfee's (1992) benchmark: ``n`` buyers and ``n`` sellers, values and costs uniform on ``[low, high]``.
 
-    Each market is drawn from ``rng`` and cleared by :func:`vpt.mechanisms.clear`
+    Each market is drawn from ``rng`` and cleared by :func:`vpt.market.mechanisms.clear`
     (SBBA's lottery and PPoEM's prices from ``rng`` too); the optimum is the
     sorted matching's gain from trade.
 
@@ -432,7 +434,7 @@ def gain_from_trade(
 
 #: Expected share of the pooled mining fees paid to the first, second and third winner (Eq. 7; Eq. 12 in
 #: expectation: ``R_R`` uniform on ``[0, M]`` pays the leader ``M / 2`` on average, the others 0.2 and 0.1 of
-#: the other half); PoA pays no fee shares (:func:`vpt.mining.rewards`).
+#: the other half); PoA pays no fee shares (:func:`vpt.market.mining.rewards`).
 ELECTION_SHARES = {"poem": (0.7, 0.2, 0.1), "ppoem": (0.5, 0.1, 0.05), "poa": (0.0, 0.0, 0.0)}
 
 
@@ -456,7 +458,7 @@ def wash_trading_gain(
     each (Algorithm 2 lines 16-21), and the mining fee joins the round's pool
     ``M``. The VPP's expected reward is ``sum_i P(place i) * share_i`` with
     ``MR`` added to the leader's share (:data:`ELECTION_SHARES`); the place
-    laws are exact (:func:`vpt.mining.place_probabilities`).
+    laws are exact (:func:`vpt.market.mining.place_probabilities`).
 
     Two readings of who pays: by default the homes pay both fees and nothing
     comes back but the reward (an upper bound on the cost). With
@@ -682,10 +684,7 @@ def published_gain_from_trade(path: str | None = None) -> dict[str, dict[int, tu
     dict
         ``{mechanism: {n: (total %, market %)}}`` (see :class:`GainFromTrade`).
     """
-    import csv
-    from pathlib import Path
-
-    file = Path(__file__).resolve().parent.parent / "data" / "gonen2020-mcafee-sbb-concise.csv"
+    file = Path(__file__).resolve().parents[2] / "data" / "gonen2020-mcafee-sbb-concise.csv"
     if path is not None:
         if not isinstance(path, str):
             raise ValueError(f"path must be a str, got {path!r:.80}")

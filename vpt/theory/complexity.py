@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from vpt._checks import count, prices_1d
-from vpt.auction import Trades
+from vpt.market.auction import Trades
 
 __all__ = ["Counts", "count_auction_literal", "count_auction_sorted", "count_fees_and_welfare", "count_miner_selection"]
 
@@ -35,7 +35,7 @@ LOOP_LIMIT = 10**7
 
 
 def count_auction_literal(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Counts]:
-    """Algorithm 2 lines 1-15 as in :func:`vpt.auction.match_literal` (sorted seller order), counting.
+    """Algorithm 2 lines 1-15 as in :func:`vpt.market.auction.match_literal` (sorted seller order), counting.
 
     Counted: ``seller_loop`` (line 2 iterations), ``max_scan`` (iterations of
     the scan for the highest remaining bid, over all N buyers), ``max_compare``
@@ -103,12 +103,12 @@ def _merge_sort(items: list, key, counter: Counter) -> list:
 
 
 def count_auction_sorted(bids: ArrayLike, asks: ArrayLike) -> tuple[Trades, Counts]:
-    """The sorted clearing of :func:`vpt.auction.match`, in pure Python with counted comparisons.
+    """The sorted clearing of :func:`vpt.market.auction.match`, in pure Python with counted comparisons.
 
     ``sort_compare``: comparisons made by a textbook merge sort (at most
     n ceil(log2 n) for n items) to order the bids
     (descending) and the asks (ascending), ties by index as in
-    :func:`vpt.auction.match`; ``clear_compare``: the ``b_(k) > a_(k)`` tests
+    :func:`vpt.market.auction.match`; ``clear_compare``: the ``b_(k) > a_(k)`` tests
     of the clearing walk, which stops at the first failure.
     """
     b = prices_1d(bids, "bids")

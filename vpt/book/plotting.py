@@ -35,7 +35,7 @@ def plot_demand_with_states(
         length, ``limits`` not :class:`~vpt.state.StateLimits` or ``unit`` not
         a string.
     """
-    from matplotlib.axes import Axes
+    from matplotlib.axes import Axes  # optional: matplotlib is needed only where plots are made
 
     instance(ax, Axes, "ax")
     instance(limits, StateLimits, "limits")

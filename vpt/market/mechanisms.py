@@ -1,10 +1,10 @@
 """Double auctions on the unit-slot market: the paper's pricing rules beside truthful and budget-balanced ones.
 
-Every mechanism starts from the same sorted clearing (:func:`vpt.auction.match`):
+Every mechanism starts from the same sorted clearing (:func:`vpt.market.auction.match`):
 with bids sorted down, ``b_1 >= b_2 >= ...``, and asks sorted up,
 ``a_1 <= a_2 <= ...``, the efficient number of trades ``k`` is the largest with
 ``b_k > a_k``. Ties between equal prices go to the lower index, as in
-:func:`~vpt.auction.match`. A missing ``(k+1)``-th bid counts as ``-inf`` and a
+:func:`~vpt.market.auction.match`. A missing ``(k+1)``-th bid counts as ``-inf`` and a
 missing ``(k+1)``-th ask as ``+inf`` (nobody else to trade).
 
 Names (:data:`MECHANISMS`):
@@ -16,7 +16,7 @@ Names (:data:`MECHANISMS`):
     The price of the paper's Sec. V-A reading: each pair trades at the ask.
 ``"ppoem"``
     PPoEM's private price (Eq. 9-10) between each pair's ask and bid
-    (:func:`vpt.settlement.ppoem_prices`; needs ``rng`` and ``eps1``, ``eps2``,
+    (:func:`vpt.market.settlement.ppoem_prices`; needs ``rng`` and ``eps1``, ``eps2``,
     ``length``).
 ``"vcg"``
     Vickrey-Clarke-Groves: the ``k`` pairs trade; each buyer pays
@@ -57,8 +57,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import choice, generator, number, prices_1d
-from vpt.auction import _match_sorted
-from vpt.settlement import check_pricing_options, ppoem_prices
+from vpt.market.auction import _match_sorted
+from vpt.market.settlement import check_pricing_options, ppoem_prices
 
 __all__ = ["MECHANISMS", "Outcome", "clear"]
 
@@ -110,7 +110,7 @@ def clear(
         Needed by ``"sbba"`` (its lottery) and ``"ppoem"`` (its private price).
     **params
         ``kappa`` for ``"k-double"``; ``eps1``, ``eps2``, ``length`` (and the
-        other options of :func:`vpt.settlement.ppoem_prices`) for ``"ppoem"``.
+        other options of :func:`vpt.market.settlement.ppoem_prices`) for ``"ppoem"``.
 
     Raises
     ------

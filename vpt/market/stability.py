@@ -1,60 +1,45 @@
-"""The book's seed-dependent verdicts as functions of their seeds, and their sweep over independent seeds.
+"""The market's and the election's seed-dependent verdicts: the chapters' criteria, and their seed checks.
 
-A verdict that rests on random draws (synthetic households, market prices,
-elections, private prices, audits, fault injection) is only settled if it
-holds for other draws too. Each chapter decides such a verdict with the
-criterion functions below (``*_verdict``); each :class:`SeedCheck` recomputes
-one of those verdicts from a :class:`Seeds` (a data, a market and an election
-seed) with the chapter's sizes, and :func:`sweep` runs every check over
-independent seed sets. The scorecard shows, for each claim, how many seed sets
-agree with the chapter's verdict.
-
-The sweep takes minutes, so :func:`cached_sweep` stores it in
-``data/stability.json`` under a key that covers the library's source and the
-seeds: a change to ``vpt`` makes the stored sweep stale, the test suite says
-so, and ``python -m vpt.stability`` recomputes it. The tests also recompute
-one seed set in full and compare it with the stored one.
+The market chapter (Fig. 5's trends, PPoEM's price-scale map, negative seller
+welfare), the mining chapter (the election law's Bonferroni threshold, VPP 10's
+lead over assignments and Delta q2, the top-seller crossing) and the incentives
+chapter decide these verdicts with the criterion functions below
+(``*_verdict``); each check of :data:`CHECKS` recomputes one of them from a
+:class:`vpt.seeds.Seeds` with the chapter's sizes, for the sweep of
+:mod:`vpt.book.sweep`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import json
 import math
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, stats
 
-from vpt._checks import count, finite_array, generator, instance, positive, probability, text
-from vpt.report import VERDICTS
+from vpt._checks import count, finite_array, generator, instance, positive, probability
+from vpt.data import Households
+from vpt.market import auction, experiments, incentives, mining, settlement
+from vpt.market.experiments import ElectionRun
+from vpt.market.rounds import PAPER_VPP_SIZES, PriceModel, auction_welfare, hourly_energy, run_rounds
+from vpt.seeds import Replicate, SeedCheck, Seeds, households
+from vpt.state import SystemState, limits_from_quantiles
 
 __all__ = [
     "CHECKS",
     "FIG5_EPSILONS",
     "MAX_AUCTIONS",
-    "N_SEED_SETS",
     "SIMILAR",
-    "STORED_SWEEP",
-    "SWEEP_ROOT",
     "Assignments",
     "Dq2Map",
     "Fig5Grid",
-    "Replicate",
-    "SeedCheck",
-    "Seeds",
     "TopSellerCurve",
     "assignment_leaders",
-    "cache_key",
-    "cached_sweep",
-    "checks_of",
     "clear_lead",
     "dq2_map",
     "election_law_threshold",
@@ -66,21 +51,14 @@ __all__ = [
     "fig5_verdict",
     "negative_welfare_share",
     "price_scale_shares",
-    "recompute",
-    "seed_sets",
     "similar_from",
     "similar_verdict",
-    "sweep",
     "top_seller_curve",
     "top_seller_verdict",
     "vpp10_verdict",
     "welfare_trend",
 ]
 
-#: The root of the sweep's seed sets (fixed before any result was looked at: the issue's number).
-SWEEP_ROOT = 11
-#: How many independent seed sets the scorecard's sweep uses.
-N_SEED_SETS = 5
 #: PPoEM's budgets in Fig. 5 and the price-scale map (the paper's).
 FIG5_EPSILONS = (0.1, 0.01, 0.001)
 #: "Similar" seller welfare: PPoEM keeps at least this share of PoEM's.
@@ -88,60 +66,6 @@ SIMILAR = 0.8
 #: The most random auctions one call of :func:`fig5_grid` or :func:`price_scale_shares` runs (the book: 4,000 and
 #: 1,400; each takes about half a millisecond per setting).
 MAX_AUCTIONS = 10_000
-#: Where the sweep is stored (``data/`` beside the package), written by ``python -m vpt.stability``.
-STORED_SWEEP = Path(__file__).resolve().parents[1] / "data" / "stability.json"
-
-
-@dataclass(frozen=True)
-class Seeds:
-    """One seed set of the sweep.
-
-    ``data`` draws the synthetic households (:func:`vpt.data.generate_households`), ``market`` the prices and the
-    market's draws, ``election`` the elections, assignments of homes, audits and fault injections.
-    """
-
-    data: int
-    market: int
-    election: int
-
-
-def seed_sets(n: int = N_SEED_SETS, root: int = SWEEP_ROOT) -> list[Seeds]:
-    """``n`` independent seed sets spawned from ``root`` (:class:`numpy.random.SeedSequence`).
-
-    Examples
-    --------
-    >>> a, b = seed_sets(2)
-    >>> a != b and all(isinstance(s, int) for s in dataclasses.astuple(a))
-    True
-    """
-    n = count(n, "n", maximum=1000)
-    root = count(root, "root", minimum=0)
-    out = []
-    for child in np.random.SeedSequence(root).spawn(n):
-        data, market, election = (int(x) for x in child.generate_state(3))
-        out.append(Seeds(data, market, election))
-    return out
-
-
-@dataclass(frozen=True)
-class Replicate:
-    """A verdict recomputed at one seed set, with the number it rests on (short text)."""
-
-    verdict: str
-    measured: str
-
-
-@dataclass(frozen=True)
-class SeedCheck:
-    """One seed-dependent verdict.
-
-    The chapter (notebook stem), the start of the claim's text in its verdict table, and the function that
-    recomputes the verdict from a :class:`Seeds`.
-    """
-
-    chapter: str
-    claim: str
-    check: Callable[[Seeds], Replicate]
 
 
 # --- criteria shared by the chapters and the sweep -------------------------------------------------------------------
@@ -181,7 +105,7 @@ class Fig5Grid:
     """Fig. 5's welfare against the number of buyers and of sellers.
 
     ``by_buyers[i]`` (``counts[i]`` buyers, 50 sellers) and ``by_sellers[i]`` (50 buyers, ``counts[i]`` sellers) are
-    each the dict of :func:`vpt.market.auction_welfare` over ``settings``.
+    each the dict of :func:`vpt.market.rounds.auction_welfare` over ``settings``.
     """
 
     counts: NDArray[np.int64]
@@ -203,8 +127,6 @@ def fig5_settings(epsilons: Sequence[float] = FIG5_EPSILONS) -> dict[str, dict]:
 
 def fig5_grid(rng: np.random.Generator, *, reps: int = 200, counts: Sequence[int] = range(10, 101, 10)) -> Fig5Grid:
     """Fig. 5 regenerated: mean welfare per auction against the number of buyers, then of sellers."""
-    from vpt import market
-
     rng = generator(rng)
     raw = finite_array(list(counts) if isinstance(counts, range) else counts, "counts", ndim=1, minimum=1)
     if raw.size < 2 or np.any(raw != np.round(raw)) or np.any(raw > 10**6):
@@ -214,8 +136,8 @@ def fig5_grid(rng: np.random.Generator, *, reps: int = 200, counts: Sequence[int
     if 2 * c.size * reps > MAX_AUCTIONS:
         raise ValueError(f"2 x {c.size} counts x {reps} reps auctions exceed MAX_AUCTIONS = {MAX_AUCTIONS:,}")
     settings = fig5_settings()
-    by_buyers = [market.auction_welfare(int(n), 50, reps, rng, settings) for n in c]
-    by_sellers = [market.auction_welfare(50, int(n), reps, rng, settings) for n in c]
+    by_buyers = [auction_welfare(int(n), 50, reps, rng, settings) for n in c]
+    by_sellers = [auction_welfare(50, int(n), reps, rng, settings) for n in c]
     return Fig5Grid(c, settings, by_buyers, by_sellers)
 
 
@@ -264,8 +186,6 @@ def price_scale_shares(
 
     Returns ``{scale: {epsilon: share}}`` for the budgets :data:`FIG5_EPSILONS`.
     """
-    from vpt import market
-
     rng = generator(rng)
     if not isinstance(scales, (list, tuple)) or not scales:
         raise ValueError(f"scales must be a non-empty list of price multipliers, got {scales!r:.80}")
@@ -275,15 +195,13 @@ def price_scale_shares(
     reps = count(reps, "reps", 2, maximum=MAX_AUCTIONS)
     if len(scales) * reps > MAX_AUCTIONS:
         raise ValueError(f"{len(scales)} scales x {reps} reps auctions exceed MAX_AUCTIONS = {MAX_AUCTIONS:,}")
-    model = market.PriceModel()
+    model = PriceModel()
     settings = fig5_settings()
     out = {}
     for s in scales:
         f = positive(s, "scale")
-        m = market.PriceModel(
-            model.ask_low * f, model.ask_high * f, model.bid_low * f, model.bid_high * f, model.jitter
-        )
-        w = market.auction_welfare(10, 50, reps, rng, settings, price_model=m)
+        m = PriceModel(model.ask_low * f, model.ask_high * f, model.bid_low * f, model.bid_high * f, model.jitter)
+        w = auction_welfare(10, 50, reps, rng, settings, price_model=m)
         if not w["PoEM"][0] > 0:
             raise ValueError(f"PoEM's sellers gained nothing at scale {s!r}: no share to compare (more repetitions)")
         out[s] = {e: float(w[f"PPoEM eps={e:g}"][0] / w["PoEM"][0]) for e in FIG5_EPSILONS}
@@ -328,13 +246,10 @@ def similar_verdict(start: dict[float, float | None]) -> str:
 
 def negative_welfare_share(rng: np.random.Generator, *, n_auctions: int = 1000, n: int = 50) -> dict[Any, float]:
     """Per system state, the share of PoEM trades whose seller welfare is negative (``n`` buyers and sellers)."""
-    from vpt import auction, market, settlement
-    from vpt.state import SystemState
-
     rng = generator(rng)
     n_auctions = count(n_auctions, "n_auctions", maximum=10**6)
     n = count(n, "n", maximum=10**4)
-    model = market.PriceModel()
+    model = PriceModel()
     negative: dict[Any, list] = {s: [] for s in SystemState}
     for _ in range(n_auctions):
         t = auction.match(rng.uniform(model.bid_low, model.bid_high, n), rng.uniform(model.ask_low, model.ask_high, n))
@@ -397,8 +312,6 @@ def dq2_map(
     paper's VPP 10 and VPP 9). With ``flat=False`` the eps3 = 0.01 and 0.001
     shares are not computed (``Dq2Map.flat`` is empty).
     """
-    from vpt import mining
-
     rows = _energy_rows(energy_rows)
     count(n_elections, "n_elections")
     dq2_wh = tuple(float(d) for d in finite_array(dq2_wh, "dq2_wh", ndim=1, nonempty=True))
@@ -476,9 +389,6 @@ def assignment_leaders(
     leader shares (Eq. 4-5) and PPoEM's (Eq. 11, by :func:`dq2_map`) are
     averaged over the traded rounds.
     """
-    from vpt import market, state
-    from vpt.data import Households
-
     instance(homes, Households, "homes")
     rng = generator(rng)
     sizes = finite_array(vpp_sizes, "vpp_sizes", ndim=1, minimum=1)
@@ -487,15 +397,15 @@ def assignment_leaders(
     n_assign = count(n_assign, "n_assign", maximum=1000)
     count(n_elections, "n_elections")
     market_seed = count(market_seed, "market_seed", minimum=0)
-    _, _, demand = market.hourly_energy(homes)
-    limits = state.limits_from_quantiles(demand, (0.5, 0.9, 0.99))
+    _, _, demand = hourly_energy(homes)
+    limits = limits_from_quantiles(demand, (0.5, 0.9, 0.99))
     per_home = ("customer", "postcode", "capacity_kwp", "consumption", "controlled_load", "generation")
     big, second = len(vpp_sizes) - 1, len(vpp_sizes) - 2
     firsts, paper_order, ppoem = [], [], []
     for _ in range(n_assign):
         perm = rng.permutation(homes.n_homes)
         shuffled = dataclasses.replace(homes, **{f: getattr(homes, f)[perm] for f in per_home})
-        r = market.run_rounds(shuffled, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes)
+        r = run_rounds(shuffled, limits, np.random.default_rng(market_seed), vpp_sizes=vpp_sizes)
         e = r.vpp_energy[r.traded]
         if e.shape[0] == 0:
             raise ValueError("an assignment has no round with trades: no leader to compare")
@@ -549,8 +459,6 @@ def top_seller_curve(energy_rows: ArrayLike, *, ratios: ArrayLike | None = None)
     log10(ratio) within the grid's bracketing interval (PPoEM's probability
     rises with the ratio).
     """
-    from vpt import mining
-
     rows = _energy_rows(energy_rows)
     if np.any(rows.sum(axis=1) <= 0):
         raise ValueError("every round of energy_rows must have a sale (a top seller)")
@@ -592,10 +500,8 @@ def top_seller_verdict(curve: TopSellerCurve, *, at_ratio: float = 0.1) -> str:
 def election_law_worst_z(runs: Mapping[str, Any]) -> tuple[float, int]:
     """The largest |z| of a VPP's simulated place count against its exact law, and the number of cells.
 
-    Over every setting of ``runs`` (:func:`vpt.experiments.run_elections`), place and VPP.
+    Over every setting of ``runs`` (:func:`vpt.market.experiments.run_elections`), place and VPP.
     """
-    from vpt.experiments import ElectionRun
-
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError(f"runs must be the non-empty dict of run_elections, got {runs!r:.80}")
     worst, cells = 0.0, 0
@@ -614,15 +520,13 @@ def election_law_threshold(n_cells: int, level: float = 0.01) -> float:
     return float(stats.norm.isf(level / (2 * count(n_cells, "n_cells"))))
 
 
-# --- the checks of the sweep ---------------------------------------------------------------------------------------
+# --- the checks of the sweep ----------------------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=2)
 def _month(seeds: Seeds) -> tuple[Any, Any, Any]:
     """The seed set's synthetic homes, their month of rounds and the paper's elections (10,000 per setting)."""
-    from vpt import data, experiments
-
-    homes = data.generate_households(**{**data.SHIPPED, "seed": seeds.data})
+    homes = households(seeds)
     rounds = experiments.month_of_rounds(homes, np.random.default_rng(seeds.market))
     runs = experiments.run_elections(
         rounds, experiments.paper_settings(sensitivity=1.0), 10_000, np.random.default_rng(seeds.election)
@@ -637,8 +541,6 @@ def _traded_rows(seeds: Seeds) -> NDArray[np.float64]:
 
 
 def _check_negative_welfare(seeds: Seeds) -> Replicate:
-    from vpt.state import SystemState
-
     share = negative_welfare_share(np.random.default_rng(seeds.market))[SystemState.STABLE]
     return Replicate("refuted" if share > 0 else "reproduced", f"{share:.1%} of trades negative (Stable)")
 
@@ -663,8 +565,6 @@ def _check_election_law(seeds: Seeds) -> Replicate:
 
 @functools.lru_cache(maxsize=2)
 def _check_vpp10(seeds: Seeds) -> Replicate:
-    from vpt.market import PAPER_VPP_SIZES
-
     assignments = assignment_leaders(
         _month(seeds)[0], PAPER_VPP_SIZES, 10, np.random.default_rng(seeds.election), 10_000, market_seed=seeds.market
     )
@@ -692,67 +592,8 @@ def _check_top_seller(seeds: Seeds) -> Replicate:
     return Replicate(top_seller_verdict(curve), f"PoEM {curve.p_poem:.3f}; PPoEM matches it from {where}")
 
 
-def _dp_audit(seeds: Seeds, which: str) -> float:
-    from vpt import audit, privacy
-
-    ask, bid, bid2, eps, length = 12.0, 20.0, 21.0, 0.1, 10
-    rng = np.random.default_rng([seeds.election, 0 if which == "string" else 1])
-    if which == "string":
-        sampler = privacy.ppoem_string_sampler(ask, keep="truncate", eps1=eps, length=length)
-        log_density = functools.partial(privacy.laplace_string_log_density, ask=ask, eps1=eps)
-    else:
-        sampler, log_density = privacy.ppoem_price_sampler(ask, eps1=eps, eps2=eps, length=length), None
-    r = audit.epsilon_lower_bound(
-        sampler, bid, bid2, n=1_000_000, n_pilot=100_000, alpha=0.05, rng=rng, log_density=log_density
-    )
-    return float(r.epsilon_lower)
-
-
-def _check_theorem1(seeds: Seeds) -> Replicate:
-    lb = _dp_audit(seeds, "string")
-    return Replicate("refuted" if lb > 0.1 else "cannot be checked", f"certified >= {lb:.1f} (claim 0.1)")
-
-
-def _check_theorem3(seeds: Seeds) -> Replicate:
-    lb = _dp_audit(seeds, "price")
-    return Replicate("refuted" if lb > 0.2 else "cannot be checked", f"certified >= {lb:.1f} (claim 0.2)")
-
-
-@functools.lru_cache(maxsize=2)
-def _check_recovery(seeds: Seeds) -> Replicate:
-    from vpt import recovery
-
-    rng = np.random.default_rng([seeds.election, 2])
-    worst = min(
-        recovery.fault_injection(fault, f, n_trials=200, rng=rng, threshold=th)["correct"]
-        for th in ("network", "responders")
-        for fault in recovery.FAULTS
-        for f in range(5)
-    )
-    return Replicate(
-        "reproduced under a reading" if worst == 1 else "refuted", f"correct in {worst:.0%} of trials at worst (f <= 4)"
-    )
-
-
-def _check_integrity(seeds: Seeds) -> Replicate:
-    from vpt import experiments, threats
-    from vpt.ledger import LAYERS
-
-    homes = _month(seeds)[0]
-    day = experiments.build_day_chain(homes, str(homes.days()[1]), np.random.default_rng(seeds.market))
-    registry: Any = day.registry
-    ledger: Any = day.ledger
-    chain = ledger.read(day.homes[0])
-    chain.validate(registry, LAYERS["lvpp"]["append"])
-    messages = threats.random_alterations(chain, registry, 2000, np.random.default_rng(seeds.election))
-    undetected = sum(m is None for m in messages)
-    return Replicate("reproduced under a reading" if undetected == 0 else "refuted", f"{undetected} of 2000 undetected")
-
-
 def _check_incentive_compatibility(seeds: Seeds) -> Replicate:
-    from vpt import incentives, market
-
-    model = market.PriceModel()
+    model = PriceModel()
     rng = np.random.default_rng(seeds.market)
     markets = [
         (rng.uniform(model.bid_low, model.bid_high, 6), rng.uniform(model.ask_low, model.ask_high, 6))
@@ -769,7 +610,7 @@ def _check_incentive_compatibility(seeds: Seeds) -> Replicate:
     return Replicate(verdict, "lying pays " + " / ".join(f"{s:.0%}" for s in share.values()))
 
 
-#: Every verdict of the book that rests on random draws, with the function that recomputes it from a seed set.
+#: The seed checks of the market, mining and incentives chapters, in the order of their verdict tables.
 CHECKS: tuple[SeedCheck, ...] = (
     SeedCheck("market", "The settlement benefits all participating parties", _check_negative_welfare),
     SeedCheck("market", "Fig. 5: welfare increases with the number of buyers", _check_fig5),
@@ -780,125 +621,5 @@ CHECKS: tuple[SeedCheck, ...] = (
     SeedCheck("mining", "Fig. 7: VPP 10 accumulates the highest reward", _check_vpp10),
     SeedCheck("mining", "Table II: PoEM and PPoEM completely incentivise trading", _check_top_seller),
     SeedCheck("mining", "PoEM and PPoEM outperform PoA and PoE", _check_top_seller),
-    SeedCheck("ledger", "Theorem 4, block integrity", _check_integrity),
-    SeedCheck("ledger", "Theorem 4, data availability", _check_recovery),
-    SeedCheck("ledger", "Algorithm 4: a recovering node", _check_recovery),
-    SeedCheck("dp-audit", "Theorem 1: the Laplace price string", _check_theorem1),
-    SeedCheck("dp-audit", "Theorem 3 (with Lemma 1)", _check_theorem3),
     SeedCheck("incentives", "Incentive-compatible energy trading", _check_incentive_compatibility),
 )
-
-
-def checks_of(chapter: str) -> tuple[SeedCheck, ...]:
-    """The checks of :data:`CHECKS` for one chapter (notebook stem), in the order of its verdict table."""
-    chapter = text(chapter, "chapter")
-    found = tuple(c for c in CHECKS if c.chapter == chapter)
-    if not found:
-        raise ValueError(f"no seed check for chapter {chapter!r}; chapters: {sorted({c.chapter for c in CHECKS})}")
-    return found
-
-
-def recompute(check: SeedCheck, seeds: Seeds) -> Replicate:
-    """One check at one seed set, its verdict checked to be one of :data:`vpt.report.VERDICTS`."""
-    instance(check, SeedCheck, "check")
-    instance(seeds, Seeds, "seeds")
-    r = check.check(seeds)
-    if not isinstance(r, Replicate) or r.verdict not in VERDICTS:
-        raise ValueError(f"check {check.claim!r} returned {r!r:.80}, not a Replicate with a verdict")
-    return r
-
-
-def _seed_list(seeds: Any) -> list[Seeds]:
-    if not isinstance(seeds, (list, tuple)) or not seeds or not all(isinstance(s, Seeds) for s in seeds):
-        raise ValueError(f"seeds must be a non-empty list of Seeds, got {seeds!r:.80}")
-    return list(seeds)
-
-
-def _check_list(checks: Any) -> list[SeedCheck]:
-    if not isinstance(checks, (list, tuple)) or not checks or not all(isinstance(c, SeedCheck) for c in checks):
-        raise ValueError(f"checks must be a non-empty list of SeedCheck, got {checks!r:.80}")
-    return list(checks)
-
-
-def sweep(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> dict[tuple[str, str], list[Replicate]]:
-    """Every check at every seed set: ``{(chapter, claim): [replicate per seed set]}``."""
-    seed_list, check_list = _seed_list(seeds), _check_list(checks)
-    out: dict[tuple[str, str], list[Replicate]] = {}
-    for s in seed_list:
-        for c in check_list:
-            out.setdefault((c.chapter, c.claim), []).append(recompute(c, s))
-    return out
-
-
-def cache_key(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> str:
-    """SHA-256 over the library's source (line endings normalised), the seed sets and the checks' claims.
-
-    What the sweep depends on: a change to any module of ``vpt`` (not only
-    this one) changes the key.
-    """
-    seed_list, check_list = _seed_list(seeds), _check_list(checks)
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_text(encoding="utf-8").replace("\r\n", "\n").encode())
-    h.update(repr([dataclasses.astuple(s) for s in seed_list]).encode())
-    h.update(repr([(c.chapter, c.claim, c.check.__name__) for c in check_list]).encode())
-    return h.hexdigest()
-
-
-def cached_sweep(
-    path: str | os.PathLike, seeds: Sequence[Seeds] | None = None, checks: Sequence[SeedCheck] = CHECKS
-) -> tuple[dict[tuple[str, str], list[Replicate]], bool]:
-    """The sweep over ``seeds`` (default :func:`seed_sets`), from ``path`` if stored there under the current key.
-
-    Computed if ``path`` holds no sweep under the current :func:`cache_key`
-    (and not written: ``python -m vpt.stability`` writes it). Returns the
-    sweep and whether it came from the file.
-
-    Raises
-    ------
-    ValueError
-        If ``path`` is not a path, or the file is not a stored sweep.
-    """
-    if not isinstance(path, (str, os.PathLike)):
-        raise ValueError(f"path must be a str or os.PathLike, got {path!r:.80}")
-    seed_list = seed_sets() if seeds is None else _seed_list(seeds)
-    check_list = _check_list(checks)
-    key = cache_key(seed_list, check_list)
-    p = Path(path)
-    if p.is_file():
-        try:
-            stored = json.loads(p.read_text(encoding="utf-8"))
-            if stored["key"] == key:
-                result = {
-                    (r["chapter"], r["claim"]): [Replicate(str(v), str(m)) for v, m in r["replicates"]]
-                    for r in stored["results"]
-                }
-                return result, True
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{p}: not a stored sweep ({type(exc).__name__}: {exc})") from None
-    return sweep(seed_list, check_list), False
-
-
-def _write_sweep(path: Path, seeds: Sequence[Seeds] | None = None) -> dict[tuple[str, str], list[Replicate]]:
-    """Compute the sweep and store it at ``path`` under the :func:`cache_key` of the code that computed it."""
-    seed_list = seed_sets() if seeds is None else _seed_list(seeds)
-    key = cache_key(seed_list)  # before the run: an edit during it makes the stored sweep stale, not wrongly fresh
-    result = sweep(seed_list)
-    payload = {
-        "key": key,
-        "seeds": [dataclasses.asdict(s) for s in seed_list],
-        "results": [
-            {"chapter": ch, "claim": cl, "replicates": [[r.verdict, r.measured] for r in reps]}
-            for (ch, cl), reps in result.items()
-        ],
-    }
-    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-    return result
-
-
-if __name__ == "__main__":  # python -m vpt.stability: recompute data/stability.json
-    target = STORED_SWEEP
-    for (chapter, claim), reps in _write_sweep(target).items():
-        print(f"{chapter}: {claim[:60]}: " + "; ".join(r.verdict for r in reps))
-    print(f"written {target}")

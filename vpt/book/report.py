@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import decimal
+import json
 import math
 import numbers
+import os
+import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -257,8 +261,6 @@ def _table_at(text: str, head: str) -> list[str]:
 
 def _cells(row: str) -> list[str]:
     """Cells of a Markdown table row, honouring escaped pipes."""
-    import re
-
     inner = row.strip()[1:-1] if row.strip().startswith("|") else row.strip()
     return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
@@ -280,10 +282,6 @@ def collect_findings(notebook_paths) -> list[tuple[str, str, str]]:
 
 def _collect(notebook_paths, head: str) -> list[tuple[str, list[str]]]:
     """(chapter title, cells) of each row of the first stored table headed ``head`` in each notebook."""
-    import json
-    import os
-    from pathlib import Path
-
     if isinstance(notebook_paths, (str, os.PathLike)) or not isinstance(notebook_paths, (list, tuple)):
         raise ValueError(f"notebook_paths must be a list of paths, got {notebook_paths!r:.80}")
     rows = []

@@ -1,4 +1,4 @@
-"""Benchmark of vpt against the paper's literal algorithm and the hardware floor: ``python -m vpt.bench``.
+"""Benchmark of vpt against the paper's literal algorithm and the hardware floor: ``python -m vpt.book.bench``.
 
 Every row is a ratio of two timings measured side by side in the same run
 (best of several repeats), so the table is comparable across machines in a
@@ -23,9 +23,14 @@ from pathlib import Path
 
 import numpy as np
 
+from vpt.market.auction import match, match_literal
+from vpt.market.mining import elect
+from vpt.privacy.audit import epsilon_lower_bound
+from vpt.privacy.mechanisms import ppoem_price_sampler
+
 __all__: list[str] = []
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def best_of(fn, repeats: int = 5, budget: float = 2.0) -> float:
@@ -65,8 +70,6 @@ def machine() -> dict:
 
 def bench_auction(rows: list, literal_limit_s: float) -> None:
     """Time the clearing against the literal loops and against a bare sort; append the rows."""
-    from vpt.auction import match, match_literal
-
     rng = np.random.default_rng(1)
     stopped = None
     for n in (100, 300, 1000, 3000, 10000):
@@ -76,7 +79,7 @@ def bench_auction(rows: list, literal_limit_s: float) -> None:
             t_lit = best_of(lambda: match_literal(b, a), repeats=1, budget=0)
             rows.append(
                 {
-                    "benchmark": "literal nested loops / vpt.auction.match",
+                    "benchmark": "literal nested loops / vpt.market.auction.match",
                     "size": f"N = S = {n}",
                     "baseline_s": t_fast,
                     "measured_s": t_lit,
@@ -88,7 +91,7 @@ def bench_auction(rows: list, literal_limit_s: float) -> None:
         else:
             rows.append(
                 {
-                    "benchmark": "literal nested loops / vpt.auction.match",
+                    "benchmark": "literal nested loops / vpt.market.auction.match",
                     "size": f"N = S = {n}",
                     "baseline_s": t_fast,
                     "measured_s": None,
@@ -103,7 +106,7 @@ def bench_auction(rows: list, literal_limit_s: float) -> None:
         t_match = best_of(lambda: match(b, a), repeats=7, budget=5)
         rows.append(
             {
-                "benchmark": "vpt.auction.match / numpy.sort of bids and asks",
+                "benchmark": "vpt.market.auction.match / numpy.sort of bids and asks",
                 "size": f"N = S = {n}",
                 "baseline_s": t_sort,
                 "measured_s": t_match,
@@ -113,7 +116,8 @@ def bench_auction(rows: list, literal_limit_s: float) -> None:
         )
         rows.append(
             {
-                "benchmark": "vpt.auction.match / numpy.argsort of bids and asks (the floor for returning indices)",
+                "benchmark": "vpt.market.auction.match / numpy.argsort of bids and asks "
+                "(the floor for returning indices)",
                 "size": f"N = S = {n}",
                 "baseline_s": t_arg,
                 "measured_s": t_match,
@@ -124,8 +128,6 @@ def bench_auction(rows: list, literal_limit_s: float) -> None:
 
 def bench_elections(rows: list) -> None:
     """Time 10,000 elections of each mechanism against plain uniform draws; append the rows."""
-    from vpt.mining import elect
-
     rng = np.random.default_rng(2)
     energy = rng.uniform(0, 5, (10_000, 10))
     imbalance = rng.uniform(0, 2, (10_000, 10))
@@ -163,9 +165,6 @@ def bench_elections(rows: list) -> None:
 
 def bench_audit(rows: list) -> None:
     """Time the auditor on the PPoEM price against raw Laplace draws; append the row."""
-    from vpt.audit import epsilon_lower_bound
-    from vpt.privacy import ppoem_price_sampler
-
     sampler = ppoem_price_sampler(12.0, eps1=0.1, eps2=0.1, length=10)
     n = 200_000
     rng = np.random.default_rng(3)
@@ -186,6 +185,7 @@ def bench_audit(rows: list) -> None:
 
 def bench_notebooks(rows: list) -> None:
     """Time every chapter's execution and the whole book build; append the rows."""
+    # optional: the notebook tooling of the book's environment, not a dependency of the library
     import nbformat
     from nbclient import NotebookClient
 

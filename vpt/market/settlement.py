@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import MAX_CELLS, cells, choice, count, finite_array, generator, instance, positive, prices_1d
-from vpt.auction import Trades
+from vpt.market.auction import Trades
 from vpt.state import SystemState
 
 __all__ = [
@@ -91,7 +91,7 @@ def settle(trades: Trades, price: NDArray[np.float64], state: SystemState) -> Se
     Raises
     ------
     ValueError
-        If ``trades`` is not a :class:`~vpt.auction.Trades`, ``price`` does not
+        If ``trades`` is not a :class:`~vpt.market.auction.Trades`, ``price`` does not
         have one entry per trade or is not finite, or ``state`` is not a
         system state.
     """

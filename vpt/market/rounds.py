@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import MAX_CELLS, MAX_DRAWS, cells, choice, count, generator, instance, number, positive, prices_1d
-from vpt.auction import Trades, match
 from vpt.data import Households
-from vpt.settlement import Settlement, check_pricing_options, settle, settle_poem, settle_ppoem
+from vpt.market.auction import Trades, match
+from vpt.market.settlement import Settlement, check_pricing_options, settle, settle_poem, settle_ppoem
 from vpt.state import StateLimits, SystemState, classify_demand
 from vpt.units import slot_sensitivities
 
@@ -166,10 +167,10 @@ def trading_round(
     ask, a home with deficit ``y`` bids for ``floor(y / slot_kwh)`` slots at
     its bid (prices per slot = price per kWh x ``slot_kwh``); the remainder
     below one slot goes to or comes from the grid. Slots are matched by
-    :func:`vpt.auction.match` (sorted reading) and settled with PoEM's
+    :func:`vpt.market.auction.match` (sorted reading) and settled with PoEM's
     pay-as-bid rule (``pricing="poem"``, option ``price_rule``) or PPoEM's
     private prices (``pricing="ppoem"``, options of
-    :func:`vpt.settlement.ppoem_prices`, needs ``rng``). PPoEM's ``F_i`` and
+    :func:`vpt.market.settlement.ppoem_prices`, needs ``rng``). PPoEM's ``F_i`` and
     ``Delta q1`` default to :mod:`vpt.units`' 1 c/kWh, i.e. ``slot_kwh`` coins
     per slot (:func:`vpt.units.slot_sensitivities`), so a slot's private price
     is as private as a price per kWh in the privacy chapters.
@@ -377,13 +378,16 @@ def auction_welfare(
 
     Each repetition draws ``n_buyers`` bids and ``n_sellers`` asks (c/kWh,
     one 1 kWh slot each) uniformly from ``price_model``'s ranges, clears them
-    with :func:`vpt.auction.match`, and settles the same trades under every
+    with :func:`vpt.market.auction.match`, and settles the same trades under every
     setting, so settings differ only by their prices (common random numbers).
 
-    ``settings`` maps a name to ``{"pricing": "poem" | "ppoem" | "repaired",
-    **options}`` (options of :func:`vpt.settlement.settle_poem`,
-    :func:`vpt.settlement.ppoem_prices` or
-    :func:`vpt.privacy.repaired_ppoem_prices`).
+    ``settings`` maps a name to ``{"pricing": "poem" | "ppoem" | rule,
+    **options}``: options of :func:`vpt.market.settlement.settle_poem` or
+    :func:`vpt.market.settlement.ppoem_prices`, or a pricing rule of another
+    design, a callable ``rule(bid, ask, *, rng, **options)`` returning one
+    price per trade (for example
+    :func:`vpt.privacy.repair.repaired_ppoem_prices`), whose trades are then
+    settled by :func:`vpt.market.settlement.settle`.
 
     Returns
     -------
@@ -404,12 +408,13 @@ def auction_welfare(
         if not isinstance(setting, dict) or "pricing" not in setting:
             raise ValueError(f"setting {name!r} must be a dict with a 'pricing' entry, got {setting!r:.80}")
         options = {k: v for k, v in setting.items() if k != "pricing"}
-        pricing = choice(setting["pricing"], f"pricing of setting {name!r}", ("poem", "ppoem", "repaired"))
-        if pricing == "repaired":
-            allowed = {"eps1", "eps2", "length", "price_range", "sensitivity"}
-            if set(options) - allowed:
-                raise ValueError(f"setting {name!r}: unknown option(s) {sorted(set(options) - allowed)}")
+        if callable(setting["pricing"]):
+            try:
+                inspect.signature(setting["pricing"]).bind(np.empty(0), np.empty(0), rng=rng, **options)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"setting {name!r}: the pricing rule does not take these options ({exc})") from None
         else:
+            pricing = choice(setting["pricing"], f"pricing of setting {name!r}", ("poem", "ppoem"))
             check_pricing_options(pricing, options)
     market_rng, price_rng = rng.spawn(2)
     seller = {k: np.zeros(reps) for k in settings}
@@ -428,10 +433,7 @@ def auction_welfare(
             elif pricing == "ppoem":
                 s = settle_ppoem(trades, state, rng=price_rng, **options)
             else:
-                from vpt.privacy import repaired_ppoem_prices
-
-                price = repaired_ppoem_prices(trades.bid, trades.ask, rng=price_rng, **options)
-                s = settle(trades, price, state)
+                s = settle(trades, pricing(trades.bid, trades.ask, rng=price_rng, **options), state)
             seller[name][r] = s.seller_welfare.sum()
             buyer[name][r] = s.buyer_welfare.sum()
     se = lambda x: x.std(ddof=1) / np.sqrt(reps)  # noqa: E731

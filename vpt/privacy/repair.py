@@ -1,4 +1,12 @@
-"""A repaired private market: one differentially private clearing price per round, drawn by OpenDP's sampler.
+"""Repaired private markets: one differentially private clearing price per round, and the per-trade repair.
+
+The book repairs PPoEM twice. The privacy audit's first repair
+(:func:`repaired_ppoem_prices`, :func:`repaired_election`) keeps PPoEM's shape
+(a price per trade, three elected winners) and spends the budgets so that
+each release is private by composition; its prices are drawn with NumPy's
+floating-point Laplace sampler. The design of the household-privacy chapter,
+the rest of this module, prices a whole round at once and samples with
+OpenDP.
 
 PPoEM prices every trade from its own buyer's bid, kept in [ask, bid]: not
 differentially private at any budget (the privacy audit). The repair prices a
@@ -28,13 +36,18 @@ precision) for the tests of both samplers.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import count, finite_array, generator, positive, prices_1d
+from vpt._checks import MAX_CELLS, cells, count, finite_array, generator, number, positive, prices_1d
+from vpt.market import settlement
+from vpt.market.auction import match
+from vpt.market.mining import elect
+from vpt.market.rounds import slot_market
 
 __all__ = [
     "PRICE_GRID",
@@ -43,6 +56,8 @@ __all__ = [
     "clearing_quality",
     "noise_scale",
     "price_law",
+    "repaired_election",
+    "repaired_ppoem_prices",
     "repaired_round",
     "select_price",
 ]
@@ -141,7 +156,7 @@ def select_price(quality: ArrayLike, scale: float, *, rng: np.random.Generator |
 @functools.lru_cache(maxsize=16)
 def _opendp_noisy_max(scale: float) -> Any:
     """OpenDP's report-noisy-max measurement of ``scale`` (built once per scale)."""
-    import opendp.prelude as dp
+    import opendp.prelude as dp  # optional: only the deployed sampler needs OpenDP
 
     dp.enable_features("contrib")
     return dp.m.make_noisy_max(
@@ -230,9 +245,6 @@ def repaired_round(
     (scale :func:`noise_scale`), then :func:`clear_at`. Gains are in c/kWh
     summed over the traded slots.
     """
-    from vpt.auction import match
-    from vpt.market import slot_market
-
     g = generator(rng)
     slot = positive(slot_kwh, "slot_kwh")
     sm = slot_market(surplus_kwh, deficit_kwh, ask, bid, slot_kwh=slot)
@@ -247,3 +259,60 @@ def repaired_round(
     return RepairedRound(
         price, int(bi.size), float(bids[bi].sum() - asks[ai].sum()), float(np.sum(best.bid - best.ask))
     )
+
+
+# --- the per-trade repair of the privacy audit -----------------------------------------------------------------------
+
+
+def repaired_ppoem_prices(
+    bid: ArrayLike,
+    ask: ArrayLike,
+    *,
+    eps1: float,
+    eps2: float,
+    length: int,
+    rng: np.random.Generator,
+    price_range: tuple[float, float],
+    sensitivity: float = 1.0,
+) -> NDArray[np.float64]:
+    """A PPoEM price that is ``(eps1 + eps2)``-DP by construction.
+
+    Neighbouring inputs: one trade's bid and ask each change by at most
+    ``sensitivity`` (price units). Two changes to the paper's mechanism:
+
+    1. The Laplace string spends ``eps1 / length`` per draw (scale
+       ``length * sensitivity / eps1``), so the whole string is ``eps1``-DP
+       by basic composition; it is clamped to the **public** range
+       ``price_range`` (tariff floor and ceiling), which is post-processing,
+       instead of to the private ``[ask, bid]``.
+    2. The exponential choice (Eq. 10, quality ``min(o - ask, bid - o)``,
+       whose sensitivity is ``sensitivity``) is ``eps2``-DP given the string.
+
+    The cost: a price may fall outside ``[ask, bid]``.
+    """
+    if not isinstance(price_range, (list, tuple)) or len(price_range) != 2:
+        raise ValueError(f"price_range must be two prices (low, high), got {price_range!r:.80}")
+    lo, hi = number(price_range[0], "price_range low"), number(price_range[1], "price_range high")
+    if not lo < hi:
+        raise ValueError(f"price_range must be two finite prices low < high, got {price_range}")
+    eps1 = positive(eps1, "eps1")
+    eps2 = positive(eps2, "eps2")
+    length = count(length, "length (l)", maximum=MAX_CELLS)
+    sens = positive(sensitivity, "sensitivity")
+    bid, ask = settlement._bids_and_asks(bid, ask)
+    cells(bid.size * length, f"{bid.size} price strings of length {length}")
+    rng = generator(rng)
+    scale = length * sens / eps1
+    if not math.isfinite(scale):
+        raise ValueError("the Laplace scale length * sensitivity / eps1 overflows")
+    with np.errstate(over="ignore"):  # a draw beyond the float range is clamped to the range like any other
+        string = np.clip(bid[:, None] + rng.laplace(0.0, scale, (bid.size, length)), lo, hi)
+    return settlement.select_price(string, bid, ask, eps2=eps2, quality_sensitivity=sens, rng=rng)
+
+
+def repaired_election(
+    energy: ArrayLike, n_elections: int, rng: np.random.Generator, *, eps3: float, sensitivity: float
+) -> NDArray[np.int64]:
+    """Leader, second and third winner, ``eps3``-DP together: each draw spends ``eps3 / 3`` (Eq. 6, 11)."""
+    eps3 = positive(eps3, "eps3")
+    return elect(energy, "ppoem", n_elections, rng, eps3=eps3 / 3, sensitivity=sensitivity)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+from math import comb
 from typing import Any
 
 import numpy as np
@@ -268,9 +270,6 @@ def market_race_exact(x_trades: int, y_trades: int):
     after every trade, by dynamic programming over lattice paths; independent
     of any formula.
     """
-    from fractions import Fraction
-    from math import comb
-
     a = count(x_trades, "x_trades", minimum=0)
     b = count(y_trades, "y_trades", minimum=0)
     if (a + 1) * (b + 1) > 10**7:

@@ -71,7 +71,7 @@ def pld_epsilon(events: Sequence[tuple[str, float, int]], delta: float, *, discr
         For bad events, ``delta`` not in (0, 1), a discretisation not in
         [1e-5, 0.1], or one too fine for the total loss (more than 1e7 steps).
     """
-    from dp_accounting.pld import common, privacy_loss_distribution
+    from dp_accounting.pld import common, privacy_loss_distribution  # optional: only the accountant needs it
 
     evs = _events(events)
     delta = probability(delta, "delta", open_interval=True)

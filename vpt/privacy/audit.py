@@ -1,4 +1,4 @@
-"""Empirical differential-privacy auditing: lower confidence bounds on the privacy loss, and exact losses.
+"""Empirical differential-privacy auditing: lower confidence bounds on the privacy loss, and stress pairs.
 
 A mechanism ``M`` is epsilon-DP if ``P[M(D) in E] <= exp(epsilon) P[M(D') in E]``
 for all neighbouring ``D, D'`` and events ``E``. Any event with
@@ -7,8 +7,9 @@ for all neighbouring ``D, D'`` and events ``E``. Any event with
 event on a pilot sample and confirms it on fresh samples with exact
 (Clopper-Pearson) binomial bounds, in the manner of StatDP (Ding et al.
 2018), DP-Sniper (Bichsel et al. 2021) and the auditing of Jagielski et al.
-(2020). :func:`exact_epsilon` computes the loss exactly where the output
-law is known.
+(2020). Where the output law is known, :func:`vpt.privacy.laws.exact_epsilon`
+gives the loss exactly, and :func:`find_stress_pair` searches for the
+neighbouring energy vectors at which an election's loss is largest.
 
 References
 ----------
@@ -33,14 +34,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from vpt._checks import MAX_CELLS, MAX_DRAWS, cells, choice, count, finite_array, generator, probability, real_array
+from vpt._checks import MAX_CELLS, MAX_DRAWS, choice, count, finite_array, generator, positive, probability
+from vpt.privacy.laws import exact_epsilon
 
 __all__ = [
     "AuditResult",
+    "StressPair",
     "clopper_pearson",
     "epsilon_lower_bound",
-    "exact_epsilon",
-    "ordered_top3_law",
+    "find_stress_pair",
 ]
 
 Sampler = Callable[[Any, int, np.random.Generator], NDArray]
@@ -424,65 +426,70 @@ def _best_confirmed(
     return best
 
 
-def exact_epsilon(p: ArrayLike, q: ArrayLike) -> float:
-    """The exact privacy loss ``max_o |ln p(o) / q(o)|`` between two discrete output laws.
+@dataclass(frozen=True)
+class StressPair:
+    """Two neighbouring energy vectors and the privacy loss of an election between them.
 
-    Outcomes impossible under both laws are ignored; an outcome possible
-    under one law only gives ``inf``.
-
-    Raises
-    ------
-    ValueError
-        If the arrays differ in shape, hold negative or non-finite values, or
-        do not each sum to 1 (within 1e-9).
-
-    Examples
-    --------
-    >>> round(exact_epsilon([0.75, 0.25], [0.25, 0.75]), 6)
-    1.098612
-    >>> exact_epsilon([1.0, 0.0], [0.5, 0.5])
-    inf
+    ``auditable_loss`` is the largest ``|ln p(o)/q(o)|`` over outcomes ``o``
+    with probability at least ``floor`` under the numerator law: the loss an
+    empirical audit with about ``1/floor`` samples can see. ``exact_loss`` is
+    the loss over all outcomes.
     """
-    p = real_array(p, "p")
-    q = real_array(q, "q")
-    if p.shape != q.shape:
-        raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
-    for name, a in (("p", p), ("q", q)):
-        if not np.all(np.isfinite(a)) or (a < 0).any():
-            raise ValueError(f"{name} must be finite and non-negative")
-        if abs(a.sum() - 1.0) > 1e-9:
-            raise ValueError(f"{name} must sum to 1, sums to {a.sum()!r}")
-    both = (p > 0) & (q > 0)
-    if ((p > 0) != (q > 0)).any():
-        return math.inf
-    if not both.any():
-        return 0.0
-    return float(np.max(np.abs(np.log(p[both]) - np.log(q[both]))))
+
+    energy: NDArray[np.float64]
+    neighbour: NDArray[np.float64]
+    exact_loss: float
+    auditable_loss: float
 
 
-def ordered_top3_law(log_weights: ArrayLike) -> NDArray[np.float64]:
-    """Probability of every ordered (first, second, third) of successive sampling, shape ``(V, V, V)``.
+def find_stress_pair(
+    law,
+    relation: str,
+    rng: np.random.Generator,
+    *,
+    n_trials: int = 2000,
+    floor: float = 1e-3,
+    max_vpps: int = 6,
+    scales=(2.0, 5.0, 10.0),
+    delta: float = 1.0,
+) -> StressPair:
+    """Random search for neighbouring energy vectors that maximise an election's auditable loss.
 
-    Entry ``[i, j, k]`` is ``w_i/W * w_j/(W - w_i) * w_k/(W - w_i - w_j)`` for
-    distinct ``i, j, k`` (Eq. 6 with weights ``w = exp(log_weights)``), zero
-    otherwise; computed in log space. Memory grows as ``V^3``: above
-    :data:`MAX_CELLS` entries (about 500 VPPs) a ``ValueError`` is raised.
+    ``law(energy)`` returns the output law (any shape, summing to 1).
+    ``relation="add"``: one VPP's energy grows by ``delta`` (a household's
+    trade added); ``"move"``: ``delta`` moves from one VPP to another (a
+    household changes VPP). Energies are drawn uniformly on ``[0, scale]``
+    for 3 to ``max_vpps`` VPPs.
     """
-    lw = real_array(log_weights, "log_weights")
-    v = lw.size
-    if lw.ndim != 1 or v < 3:
-        raise ValueError("need a 1-D array of at least 3 log weights")
-    if np.isnan(lw).any() or np.isposinf(lw).any():
-        raise ValueError("log_weights must be finite or -inf (weight 0), not NaN or +inf")
-    cells(v**3, f"the law of {v} VPPs (V^3 entries)")
-    top = np.max(lw[np.isfinite(lw)]) if np.isfinite(lw).any() else 0.0
-    w = np.exp(lw - top)
-    eye = np.eye(v, dtype=bool)
-    # remaining weight after removing i (and j), summed directly: no cancellation
-    rest1 = np.where(eye, 0.0, w[None, :]).sum(axis=1)  # (V,)
-    rest2 = np.where(eye[:, None, :] | eye[None, :, :], 0.0, w[None, None, :]).sum(axis=2)  # (V, V)
-    i, j, k = np.meshgrid(np.arange(v), np.arange(v), np.arange(v), indexing="ij")
-    distinct = (i != j) & (j != k) & (i != k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        law = (w[i] / w.sum()) * (w[j] / rest1[i]) * (w[k] / rest2[i, j])
-    return np.where(distinct & np.isfinite(law), law, 0.0)
+    choice(relation, "relation", ("add", "move"))
+    if not callable(law):
+        raise ValueError(f"law must be callable, got {law!r:.80}")
+    rng = generator(rng)
+    n_trials = count(n_trials, "n_trials", maximum=10**7)
+    floor = probability(floor, "floor", open_interval=True)
+    max_vpps = count(max_vpps, "max_vpps", minimum=3, maximum=1000)
+    if not isinstance(scales, (list, tuple)) or not scales:
+        raise ValueError(f"scales must be a non-empty list of positive numbers, got {scales!r:.80}")
+    scales = [positive(s, "scale") for s in scales]
+    delta = positive(delta, "delta")
+    best: StressPair | None = None
+    for _ in range(n_trials):
+        v = int(rng.integers(3, max_vpps + 1))
+        e = rng.uniform(0.0, float(rng.choice(scales)), v)
+        f = e.copy()
+        i, j = rng.choice(v, 2, replace=False)
+        f[i] += delta
+        if relation == "move":
+            if f[j] < delta:
+                continue
+            f[j] -= delta
+        p, q = law(e).ravel(), law(f).ravel()
+        seen = [(p >= floor) & (q > 0), (q >= floor) & (p > 0)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = np.log(p) - np.log(q)
+        auditable = max(float(np.max(np.where(seen[0], lr, 0.0))), float(np.max(np.where(seen[1], -lr, 0.0))))
+        if best is None or auditable > best.auditable_loss:
+            best = StressPair(e, f, exact_epsilon(p, q), auditable)
+    if best is None:
+        raise ValueError(f"no trial found a pair of energies to compare (n_trials={n_trials}, delta={delta})")
+    return best

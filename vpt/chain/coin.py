@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from vpt._checks import instance, text
-from vpt.ledger import Registry
+from vpt.chain.ledger import Registry
 
 __all__ = ["AUTHORITY_ROLES", "CoinError", "Wallets"]
 

@@ -17,8 +17,8 @@ import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vpt._checks import choice, count, generator, instance, text
-from vpt.coin import CoinError, Wallets
-from vpt.ledger import (
+from vpt.chain.coin import CoinError, Wallets
+from vpt.chain.ledger import (
     Block,
     Chain,
     Ledger,
@@ -28,7 +28,7 @@ from vpt.ledger import (
     make_block,
     sign_transaction,
 )
-from vpt.recovery import recover_vpp
+from vpt.chain.recovery import recover_vpp
 
 __all__ = [
     "STATUSES",
@@ -468,7 +468,8 @@ THREATS: tuple[Threat, ...] = (
         "a buyer paying twice with the same VPP coins",
         "Theorem 4, double spending",
         "defended",
-        "the wallet rules refuse a payment above the balance (vpt.coin); chain validation alone carries no balances",
+        "the wallet rules refuse a payment above the balance (vpt.chain.coin); "
+        "chain validation alone carries no balances",
         _double_spend,
     ),
     Threat(
@@ -506,7 +507,7 @@ def random_alterations(chain: Chain, registry: Registry, n: int, rng: np.random.
     Each alteration adds 1-255 (mod 256) to a uniformly chosen byte of a
     uniformly chosen block, decodes the block and validates the chain with
     it (Theorem 4's block integrity). Returns, per alteration, the
-    :class:`~vpt.ledger.ValidationError` message, or None if the altered chain
+    :class:`~vpt.chain.ledger.ValidationError` message, or None if the altered chain
     validated (an undetected alteration).
     """
     instance(chain, Chain, "chain")
