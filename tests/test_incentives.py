@@ -1,4 +1,4 @@
-"""The incentive audit (vpt.incentives): multi-slot traders, PPoEM's expected price, wash trading, the benchmark."""
+"""vpt.market.incentives: multi-slot traders, PPoEM's expected price, wash trading, the benchmark."""
 
 import numpy as np
 import pytest

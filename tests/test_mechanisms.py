@@ -1,4 +1,4 @@
-"""The double auctions of vpt.mechanisms: outcomes, budgets, individual rationality and truthfulness."""
+"""The double auctions of vpt.market.mechanisms: outcomes, budgets, individual rationality and truthfulness."""
 
 import numpy as np
 import pytest

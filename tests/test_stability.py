@@ -17,7 +17,7 @@ CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 def test_the_stored_sweep_was_computed_by_the_current_code():
     stored = json.loads(sweep.STORED_SWEEP.read_text())
     assert stored["key"] == sweep.cache_key(seeds.seed_sets()), (
-        "data/stability.json is stale (vpt changed since it was computed): run `python -m vpt.stability`"
+        "data/stability.json is stale (vpt changed since it was computed): run `python -m vpt.book.sweep`"
     )
     assert [tuple(s.values()) for s in stored["seeds"]] == [(s.data, s.market, s.election) for s in seeds.seed_sets()]
 

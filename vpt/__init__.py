@@ -1,4 +1,4 @@
-"""vpt: the reproducible companion to the paper "VPT: Privacy Preserving Energy Trading and Block Mining Mechanism".
+"""The reproducible companion to the VPT paper: PoEM/PPoEM energy trading and block mining for blockchain VPPs.
 
 Its subpackages follow the parts of the book:
 

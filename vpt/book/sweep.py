@@ -130,7 +130,7 @@ def cached_sweep(
     """The sweep over ``seeds`` (default :func:`seed_sets`), from ``path`` if stored there under the current key.
 
     Computed if ``path`` holds no sweep under the current :func:`cache_key`
-    (and not written: ``python -m vpt.stability`` writes it). Returns the
+    (and not written: ``python -m vpt.book.sweep`` writes it). Returns the
     sweep and whether it came from the file.
 
     Raises
