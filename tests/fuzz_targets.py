@@ -192,6 +192,14 @@ TARGETS: dict[str, Callable[[], Call]] = {
             "score_decimals": 9,
         },
     ),
+    "privacy.laws:bare_ppoem_price_density": lambda: (
+        laws.bare_ppoem_price_density,
+        {"x": [0.0, 15.0, 30.0], "bid": 20.0, "ask": 12.0, "eps1": 0.1, "eps2": 0.1, "length": 5},
+    ),
+    "privacy.laws:bare_ppoem_price_loss": lambda: (
+        laws.bare_ppoem_price_loss,
+        {"bid": 20.0, "neighbour_bid": 21.0, "ask": 12.0, "eps1": 0.1, "eps2": 0.1, "length": 5, "points": 201},
+    ),
     "privacy.laws:exact_epsilon": lambda: (laws.exact_epsilon, {"p": [0.25, 0.75], "q": [0.5, 0.5]}),
     "privacy.laws:ordered_top3_law": lambda: (laws.ordered_top3_law, {"log_weights": [0.0, 1.0, -1.0, 0.5]}),
     # book
@@ -770,7 +778,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "privacy.accounting:optimal_pure_delta": lambda: (accounting.optimal_pure_delta, {"eps0": 0.2, "k": 5, "eps": 0.5}),
     "privacy.accounting:ppoem_slot_events": lambda: (
         accounting.ppoem_slot_events,
-        {"distance": 1.0, "eps1": 0.1, "eps2": 0.1, "length": 10, "f_i": 1.0, "dq1": 1.0},
+        {"distance": 1.0, "eps1": 0.1, "eps2": 0.1, "f_i": 1.0, "dq1": 1.0},
     ),
     "privacy.accounting:slot_events_total": lambda: (
         accounting.slot_events_total,

@@ -39,10 +39,16 @@ def test_basic_composition_is_lemma_1():
 
 
 def test_ppoem_slot_events_scale_with_the_bids_distance():
-    one = accounting.ppoem_slot_events(1.0, eps1=0.1, eps2=0.1, length=10)
-    two = accounting.ppoem_slot_events(2.0, eps1=0.1, eps2=0.1, length=10)
+    one = accounting.ppoem_slot_events(1.0, eps1=0.1, eps2=0.1)
+    two = accounting.ppoem_slot_events(2.0, eps1=0.1, eps2=0.1)
     assert accounting.basic_epsilon(two) == pytest.approx(2 * accounting.basic_epsilon(one))
-    assert accounting.slot_events_total(one, 5) == [("laplace", 10.0, 50), ("pure", 0.1, 5)]
+    assert accounting.slot_events_total(one, 5) == [("pure", 0.2, 5)]
+
+
+def test_a_slots_event_is_the_coupling_bound_on_the_released_price():
+    (kind, budget, n), *rest = accounting.ppoem_slot_events(1.0, eps1=0.1, eps2=0.05, f_i=2.0, dq1=0.5)
+    assert (kind, n, rest) == ("pure", 1, [])
+    assert budget == pytest.approx(0.1 / 2.0 + 0.05 / 0.5)
 
 
 def test_bad_accounting_arguments_are_refused():

@@ -31,6 +31,8 @@ HEAVY = {
     "privacy.accounting:pld_epsilon": 15,
     "market.experiments:home_slots_traded": 10,
     "privacy.repair:price_law": 15,
+    "privacy.laws:bare_ppoem_price_loss": 15,
+    "privacy.laws:bare_ppoem_price_density": 15,
     "privacy.repair:repaired_round": 15,
     "market.stability:fig5_grid": 15,
     "market.stability:price_scale_shares": 15,

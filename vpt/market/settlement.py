@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 PPOEM_CENTRES = ("bid", "midpoint")
-PPOEM_KEEP = ("truncate", "clip")
+PPOEM_KEEP = ("truncate", "clip", "none")
 PPOEM_QUALITIES = ("maxmin", "total")
 POEM_PRICE_RULES = ("bid", "ask")
 
@@ -212,7 +212,10 @@ def ppoem_price_string(
       limitations" ``dif = bid - ask``.
     * ``keep="truncate"`` (default): each draw comes from the Laplace law
       conditioned on ``[ask, bid]`` (exact inverse-CDF sampling).
-      ``"clip"``: draws outside are moved to the nearest end.
+      ``"clip"``: draws outside are moved to the nearest end. ``"none"``:
+      the bare Laplace string of Eq. 9, not kept in the interval (the
+      mechanism the proofs of Theorems 1 and 3 analyse; its prices can fall
+      outside ``[ask, bid]``).
     * ``F_i = 1`` by default: the proof of Theorem 1 takes bids that differ
       by at most 1 in L1 norm.
     """
@@ -233,6 +236,12 @@ def ppoem_price_string(
     size = (bid.shape[0], length)
     if keep == "truncate":
         return truncated_laplace(mu, scale, ask, bid, rng, size)
+    if keep == "none":
+        with np.errstate(over="ignore"):
+            string = mu + rng.laplace(0.0, scale, size)
+        if not np.all(np.isfinite(string)):
+            raise ValueError("the bare Laplace string overflows: the scale laplace_sensitivity / eps1 is too large")
+        return string
     with np.errstate(over="ignore"):  # a draw beyond the float range lands on an end of [ask, bid]
         return np.clip(mu + rng.laplace(0.0, scale, size), ask, bid)
 

@@ -132,27 +132,26 @@ def optimal_pure_delta(eps0: float, k: int, eps: float) -> float:
 
 
 def ppoem_slot_events(
-    distance: float, *, eps1: float, eps2: float, length: int, f_i: float = 1.0, dq1: float = 1.0
+    distance: float, *, eps1: float, eps2: float, f_i: float = 1.0, dq1: float = 1.0
 ) -> list[tuple[str, float, int]]:
-    """The releases of one slot's private price under PPoEM *without* its interval, for a bid moved by ``distance``.
+    """The release of one slot's private price under PPoEM *without* its interval, for a bid moved by ``distance``.
 
-    Eq. 9 draws ``length`` Laplace values of scale ``f_i / eps1`` around the
-    bid: each costs ``eps1 * distance / f_i``; Eq. 10 selects one with the
-    exponential mechanism, whose quality moves by at most ``distance``:
-    ``eps2 * distance / dq1``. (As written, with the price kept in [ask, bid],
-    the loss is infinite whatever the budgets: see the privacy audit.)
+    Eq. 9 draws a string of Laplace values of scale ``f_i / eps1`` around the bid and Eq. 10 selects one with the
+    exponential mechanism; Algorithm 3 (line 22) releases that one price, not the string. Coupling the two strings
+    (each candidate under one bid paired with the same candidate moved by the bids' difference) bounds the
+    released price's density ratio by ``exp(eps1 distance / f_i) exp(eps2 distance / dq1)`` whatever the string's
+    length (the errata chapter derives it; :func:`vpt.privacy.laws.bare_ppoem_price_loss` computes the exact loss,
+    which is below the bound). So one slot is one pure release of that budget. (As written, with the price kept
+    in [ask, bid], the loss is infinite whatever the budgets: see the privacy audit.)
 
     Examples
     --------
-    >>> ppoem_slot_events(1.0, eps1=0.1, eps2=0.1, length=10)
-    [('laplace', 10.0, 10), ('pure', 0.1, 1)]
+    >>> ppoem_slot_events(1.0, eps1=0.1, eps2=0.1)
+    [('pure', 0.2, 1)]
     """
     dist = positive(distance, "distance")
-    scale = positive(f_i, "f_i") / positive(eps1, "eps1")
-    return [
-        ("laplace", scale / dist, count(length, "length")),
-        ("pure", positive(eps2, "eps2") * dist / positive(dq1, "dq1"), 1),
-    ]
+    budget = positive(eps1, "eps1") * dist / positive(f_i, "f_i") + positive(eps2, "eps2") * dist / positive(dq1, "dq1")
+    return [("pure", budget, 1)]
 
 
 def slot_events_total(events: Sequence[tuple[str, float, int]], slots: int) -> list[tuple[str, float, int]]:
