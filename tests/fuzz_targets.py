@@ -407,6 +407,10 @@ TARGETS: dict[str, Callable[[], Call]] = {
         {"mechanism": "sbba", "n": 4, "n_markets": 5, "rng": rng(), "low": 1.0, "high": 1000.0},
     ),
     "market.incentives:published_gain_from_trade": lambda: (incentives.published_gain_from_trade, {}),
+    "market.incentives:best_wash_trade": lambda: (
+        incentives.best_wash_trade,
+        {"vpp_energy": [1.0, 3.0, 0.5], "mining_sum": 10.0, "fee_rate": 0.1, "mechanism": "poem", "price": 20.0},
+    ),
     "market.incentives:wash_trading_gain": lambda: (
         incentives.wash_trading_gain,
         {
@@ -901,6 +905,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
 
 #: Records: frozen result types, each produced by the target named here (checked by the coverage test).
 RECORDS: dict[str, str] = {
+    "market.incentives:WashTrade": "market.incentives:best_wash_trade",
     "market.auction:Trades": "market.auction:match",
     "privacy.audit:AuditResult": "privacy.audit:epsilon_lower_bound",
     "book.settings:BookData": "book.settings:book_data",

@@ -17,6 +17,7 @@ HEAVY = {
     "market.incentives:best_responses": 15,
     "market.incentives:gain_from_trade": 15,
     "market.incentives:wash_trading_gain": 15,
+    "market.incentives:best_wash_trade": 15,
     "data:generate_households": 10,
     "chain.day_chain:build_day_chain": 10,
     "market.experiments:month_of_rounds": 10,

@@ -182,3 +182,31 @@ def test_the_chapters_verdicts_hold_for_every_seed(seed, homes):
     assert (incentives.wash_trading_gain(*args, "poa", price=price).max(axis=2) <= 0).all()
     tiny = incentives.wash_trading_gain(*args, "ppoem", price=price, eps3=0.001, sensitivity=1.0)
     assert (tiny.max(axis=2) <= 0).all()
+
+
+def test_the_best_wash_trade_beats_every_volume_of_a_fine_grid():
+    g = np.random.default_rng(11)
+    energy = g.uniform(0.0, 5.0, (4, 5))
+    pool, fee = g.uniform(0.0, 30.0, 4), np.array([0.1, 0.07, 0.03, 0.01])
+    for mechanism, params in (("poem", {}), ("ppoem", {"eps3": 0.1, "sensitivity": 1.0})):
+        for coalition in (False, True):
+            best = incentives.best_wash_trade(energy, pool, fee, mechanism, price=30.0, coalition=coalition, **params)
+            volumes = np.linspace(0.0, best.bound.max(), 20_001)
+            grid = incentives.wash_trading_gain(
+                energy, pool, fee, volumes, mechanism, price=30.0, coalition=coalition, **params
+            )
+            assert np.all(grid.max(axis=2) <= np.maximum(best.gain, 0.0) + 1e-7)
+            assert np.all((best.gain > 0) == (grid.max(axis=2) > 1e-9))
+
+
+def test_no_wash_trade_pays_beyond_the_bound():
+    best = incentives.best_wash_trade([1.0, 3.0, 0.5], 12.0, 0.1, "poem", price=20.0)
+    volumes = best.bound[0] * np.array([1.0, 2.0, 10.0])
+    beyond = incentives.wash_trading_gain([1.0, 3.0, 0.5], 12.0, 0.1, volumes, "poem", price=20.0)
+    assert np.all(beyond <= 0)
+    assert np.all(best.kwh <= best.bound[0])
+
+
+def test_a_free_wash_trade_has_no_best_volume():
+    with pytest.raises(ValueError, match="free"):
+        incentives.best_wash_trade([1.0, 3.0], 0.0, 0.0, "poem", price=10.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,16 @@ from vpt.market.settlement import check_pricing_options, ppoem_prices
 __all__ = [
     "ELECTION_SHARES",
     "PUBLISHED_COLUMNS",
+    "WASH_GRID",
     "GainFromTrade",
     "MarketAudit",
     "Misreport",
+    "WashTrade",
     "audit_markets",
     "audit_traders",
     "best_misreport",
     "best_responses",
+    "best_wash_trade",
     "gain_from_trade",
     "published_gain_from_trade",
     "utility",
@@ -533,24 +537,152 @@ def wash_trading_gain(
     if mechanism != "ppoem" and params:
         raise ValueError(f"mechanism {mechanism!r} takes no parameter(s) {', '.join(sorted(map(str, params)))}")
     cells(n_rounds * v * v**3, "the place laws of every VPP's wash trade")
-    shares = np.array(ELECTION_SHARES[mechanism])
-    fee, pool = per_round["fee_rate"], per_round["mining_sum"]
-    eye = np.eye(v)
-
-    def reward(energy: NDArray[np.float64], m: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Expected reward of VPP j in row (r, j) of ``energy`` (R, V, V), pool ``m`` (R,)."""
-        places = place_probabilities(energy.reshape(-1, v), mechanism, **params).reshape(n_rounds, v, 3, v)
-        own = places[:, np.arange(v), :, np.arange(v)].transpose(1, 0, 2)  # (R, V, 3): places of VPP j in row j
-        paid = shares[None, :] * m[:, None]
-        paid[:, 0] += mr
-        return (own * paid[:, None, :]).sum(axis=2)
-
-    base = reward(np.repeat(e[:, None, :], v, axis=1), pool)
+    setting = _WashSetting(e, per_round["mining_sum"], per_round["fee_rate"] * price, mechanism, params, mr, paid_fees)
+    base = setting.rewards(np.zeros((n_rounds, v)))  # the rewards without a wash trade
     out = np.empty((n_rounds, v, fake.size))
     for i, x in enumerate(fake):
-        fees = fee * price * x  # each of the two fees, per round
-        out[:, :, i] = reward(e[:, None, :] + x * eye[None], pool + fees) - base - paid_fees * fees[:, None]
+        out[:, :, i] = setting.gains(np.full((n_rounds, v), x), base)
     return out[0] if one_round else out
+
+
+@dataclass(frozen=True)
+class _WashSetting:
+    """Rounds, pools, fee per kWh (coins) and election of a wash-trading computation."""
+
+    energy: NDArray[np.float64]  # (R, V)
+    pool: NDArray[np.float64]  # (R,)
+    fee_per_kwh: NDArray[np.float64]  # (R,): fee_rate * price, each of the two fees per fake kWh
+    mechanism: str
+    params: dict
+    mining_reward: float
+    paid_fees: float
+
+    def rewards(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Expected reward of VPP j in round r when it adds ``x[r, j]`` fake kWh (the others unchanged)."""
+        n_rounds, v = self.energy.shape
+        energy = self.energy[:, None, :] + x[:, :, None] * np.eye(v)[None]
+        places = place_probabilities(energy.reshape(-1, v), self.mechanism, **self.params).reshape(n_rounds, v, 3, v)
+        own = places[:, np.arange(v), :, np.arange(v)].transpose(1, 0, 2)  # (R, V, 3): places of VPP j in row j
+        shares = np.array(ELECTION_SHARES[self.mechanism])
+        paid = shares[None, None, :] * (self.pool[:, None, None] + self.fee_per_kwh[:, None, None] * x[:, :, None])
+        paid[:, :, 0] += self.mining_reward
+        return np.asarray((own * paid).sum(axis=2), dtype=np.float64)
+
+    def gains(self, x: NDArray[np.float64], base: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Expected net gain of each (round, VPP) for its fake volume ``x[r, j]``: reward gained minus fees paid."""
+        base = self.rewards(np.zeros_like(x)) if base is None else base
+        return self.rewards(x) - base - self.paid_fees * self.fee_per_kwh[:, None] * x
+
+
+@dataclass(frozen=True)
+class WashTrade:
+    """The most profitable wash trade of each (round, VPP): its expected net gain (coins) and volume (kWh).
+
+    ``bound`` is the volume per round beyond which no wash trade can pay (see :func:`best_wash_trade`).
+    """
+
+    gain: NDArray[np.float64]
+    kwh: NDArray[np.float64]
+    bound: NDArray[np.float64]
+
+
+#: Points of the grid :func:`best_wash_trade` starts from (geometric in the volume, on (0, bound]).
+WASH_GRID = 200
+
+
+def best_wash_trade(
+    vpp_energy: ArrayLike,
+    mining_sum: ArrayLike,
+    fee_rate: ArrayLike,
+    mechanism: str,
+    *,
+    price: float,
+    mining_reward: float = 500.0,
+    coalition: bool = False,
+    **params: float,
+) -> WashTrade:
+    """The best fake volume of every (round, VPP), found on the whole range where a wash trade can pay.
+
+    The arguments are those of :func:`wash_trading_gain` without ``fake_kwh``. A VPP's expected reward is at most
+    ``MR + s_1 (M + f x)`` (``s_1`` the leader's share of the pool, ``f = fee_rate * price``) while it pays
+    ``k f x`` in fees (``k`` = 2, or 1 with ``coalition``), so no volume beyond
+    ``(MR + s_1 M) / ((k - s_1) f)`` can pay. The net gain is a smooth function of the volume (the place laws
+    are); it is evaluated on :data:`WASH_GRID` geometric points up to that bound, and the best point of each pair
+    is refined by golden-section search between its neighbours to a relative 1e-9 of the bound.
+
+    Returns
+    -------
+    WashTrade
+        ``gain`` and ``kwh`` of shape ``(R, V)`` (``(V,)`` for one round); a gain of 0 at 0 kWh where no
+        volume pays more than 1e-9 of the round's stakes ``MR + M + 1`` (below that, the gain is rounding).
+
+    Raises
+    ------
+    ValueError
+        As :func:`wash_trading_gain`, and if some round's fee per kWh ``fee_rate * price`` is 0 (then every
+        volume is free and the gain grows without bound).
+
+    Examples
+    --------
+    Two VPPs trade 1 and 3 kWh (PoEM, 10 coins per kWh, fee rate 0.1, no other fees): the first is best off
+    faking about 30 kWh, the second about 16.
+
+    >>> w = best_wash_trade([1.0, 3.0], 0.0, 0.1, "poem", price=10.0)
+    >>> np.round(w.kwh, 1).tolist(), np.round(w.gain, 1).tolist()
+    ([29.9, 15.6], [290.6, 78.8])
+    """
+    wash_trading_gain(  # validates every argument
+        vpp_energy,
+        mining_sum,
+        fee_rate,
+        [0.0],
+        mechanism,
+        price=price,
+        mining_reward=mining_reward,
+        coalition=coalition,
+        **params,
+    )
+    e = np.atleast_2d(np.asarray(vpp_energy, dtype=np.float64))
+    one_round = np.ndim(vpp_energy) == 1
+    n_rounds, v = e.shape
+    pool = np.broadcast_to(np.asarray(mining_sum, dtype=np.float64), (n_rounds,)).astype(np.float64)
+    fee = np.broadcast_to(np.asarray(fee_rate, dtype=np.float64), (n_rounds,)) * float(price)
+    if not np.all(fee > 0):
+        raise ValueError("a round's fee per kWh (fee_rate * price) is 0: every fake volume is free, no best one")
+    paid = 1.0 if coalition else 2.0
+    s1 = max(ELECTION_SHARES[mechanism])
+    bound = (float(mining_reward) + s1 * pool) / ((paid - s1) * fee)
+    setting = _WashSetting(e, pool, fee, mechanism, dict(params), float(mining_reward), paid)
+    base_rewards = setting.rewards(np.zeros((n_rounds, v)))
+    u = np.concatenate([[0.0], np.geomspace(1e-9, 1.0, WASH_GRID - 1)])  # fractions of the bound
+    on_grid = np.stack([setting.gains(np.outer(bound * uk, np.ones(v)), base_rewards) for uk in u], axis=2)
+    k = on_grid.argmax(axis=2)  # (R, V)
+    lo = bound[:, None] * u[np.maximum(k - 1, 0)]
+    hi = bound[:, None] * u[np.minimum(k + 1, u.size - 1)]
+    ratio = (math.sqrt(5) - 1) / 2
+    a, b = lo, hi
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    gc, gd = setting.gains(c, base_rewards), setting.gains(d, base_rewards)
+    while np.any(b - a > 1e-9 * bound[:, None]):
+        left = gc > gd  # the maximum lies in [a, d]
+        a, b = np.where(left, a, c), np.where(left, d, b)
+        c_new, d_new = b - ratio * (b - a), a + ratio * (b - a)
+        c, d = np.where(left, c_new, d), np.where(left, c, d_new)
+        gc, gd = (
+            np.where(left, setting.gains(c_new, base_rewards), gd),
+            np.where(left, gc, setting.gains(d_new, base_rewards)),
+        )
+    x = (a + b) / 2
+    g = setting.gains(x, base_rewards)
+    grid_best = on_grid.max(axis=2)
+    x = np.where(g >= grid_best, x, bound[:, None] * u[k])
+    g = np.maximum(g, grid_best)
+    # a gain within 1e-9 of the round's stakes is rounding (a VPP that leads surely gains nothing): no wash trade
+    pays = g > 1e-9 * (float(mining_reward) + pool + 1.0)[:, None]
+    x, g = np.where(pays, x, 0.0), np.where(pays, g, 0.0)
+    if one_round:
+        return WashTrade(g[0], x[0], bound)
+    return WashTrade(g, x, bound)
 
 
 @dataclass(frozen=True)
