@@ -499,6 +499,10 @@ TARGETS: dict[str, Callable[[], Call]] = {
         mining.place_probabilities,
         {"energy": E, "mechanism": "ppoem", "eps3": 0.1, "sensitivity": 1.0},
     ),
+    "market.mining:pool_from_rewards": lambda: (
+        mining.pool_from_rewards,
+        {"winners": [[1, 0, 2], [0, -1, -1]], "paid": [[530.0, 4.0, 2.0], [500.0, 0.0, 0.0]], "mechanism": "ppoem"},
+    ),
     "market.mining:rewards": lambda: (
         mining.rewards,
         {

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from vpt.market.mining import NO_WINNER, elect, place_probabilities, rewards, winner_probabilities
+from vpt.market.mining import NO_WINNER, elect, place_probabilities, pool_from_rewards, rewards, winner_probabilities
 
 ENERGY = np.array([1.0, 2.0, 3.0, 0.0, 4.0, 10.0])
 SETTINGS = [("poem", {}), ("ppoem", {"eps3": 0.5, "sensitivity": 1.0}), ("poa", {}), ("poe", {"floor": 0.1})]
@@ -153,3 +153,22 @@ def test_rewards_refuse_bad_input():
         rewards(np.array([[0, 1, 2]]), [1.0], "ppoem")
     with pytest.raises(ValueError, match="shape"):
         rewards(np.array([0, 1, 2]), [1.0], "poem")
+
+
+def test_the_published_rewards_give_back_the_fee_pool_under_both_reward_rules():
+    rng = np.random.default_rng(8)
+    winners = np.vstack([elect(e, "ppoem", 1, rng, eps3=0.1, sensitivity=1.0) for e in rng.uniform(0.5, 5.0, (200, 6))])
+    winners[:5, 1:] = NO_WINNER  # rounds in which only one VPP sold
+    pool = rng.uniform(0.0, 80.0, winners.shape[0])
+    for mechanism in ("poem", "ppoem"):
+        paid = rewards(winners, pool, mechanism, rng=rng).paid
+        found, known = pool_from_rewards(winners, paid, mechanism)
+        assert np.allclose(found[known], pool[known], rtol=1e-12, atol=1e-9)
+        assert known.sum() == (200 if mechanism == "poem" else 195)
+
+
+def test_bad_rewards_are_refused_when_reading_the_pool():
+    with pytest.raises(ValueError, match="shape"):
+        pool_from_rewards([[0, 1, 2]], [[1.0, 2.0]], "poem")
+    with pytest.raises(ValueError, match="mechanism"):
+        pool_from_rewards([[0, 1, 2]], [[1.0, 2.0, 3.0]], "poa")

@@ -28,6 +28,7 @@ __all__ = [
     "elect",
     "log_weights",
     "place_probabilities",
+    "pool_from_rewards",
     "rewards",
     "winner_probabilities",
 ]
@@ -278,6 +279,46 @@ def rewards(
     paid = paid_fees.copy()
     paid[:, 0] += minted
     return Rewards(paid=paid, unpaid=m - paid_fees.sum(axis=1), minted=minted)
+
+
+def pool_from_rewards(
+    winners: ArrayLike, paid: ArrayLike, mechanism: str, *, mining_reward: float = 500.0
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """The pooled mining fees ``M_sum`` of each election, read back from the rewards it paid (Eq. 7, Eq. 12).
+
+    What an observer of the paid rewards (Algorithm 2 line 44, Algorithm 3 line 54) learns. PoEM: ``M_sum =
+    (leader's reward - MR) / 0.7``. PPoEM pays the leader ``MR + R_R`` and the second ``0.2 R_o`` with ``R_o =
+    M_sum - R_R``, so ``M_sum = (leader's reward - MR) + second's reward / 0.2``: the random split (Eq. 12) hides
+    nothing once both rewards are seen.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``M_sum`` per election, and whether the rewards determine it (a leader under PoEM; a leader and a second
+        winner under PPoEM); where they do not, the first array holds 0.
+
+    Examples
+    --------
+    >>> r = rewards(np.array([[1, 0, 2]]), [40.0], "ppoem", rng=np.random.default_rng(1))
+    >>> pool, known = pool_from_rewards([[1, 0, 2]], r.paid, "ppoem")
+    >>> round(float(pool[0]), 9), bool(known[0])
+    (40.0, True)
+    """
+    choice(mechanism, "mechanism", ("poem", "ppoem"))
+    w = np.asarray(winners)
+    if w.ndim != 2 or w.shape[1] != 3 or not np.issubdtype(w.dtype, np.integer):
+        raise ValueError(f"winners must be integer places of shape (n, 3), got {np.shape(winners)}")
+    money = finite_array(paid, "paid", minimum=0.0)
+    if money.shape != w.shape:
+        raise ValueError(f"paid must have the shape of winners {w.shape}, got {money.shape}")
+    mr = non_negative(mining_reward, "mining_reward")
+    if mechanism == "poem":
+        known = w[:, 0] != NO_WINNER
+        pool = (money[:, 0] - mr) / 0.7
+    else:
+        known = (w[:, 0] != NO_WINNER) & (w[:, 1] != NO_WINNER)
+        pool = (money[:, 0] - mr) + money[:, 1] / 0.2
+    return np.where(known, pool, 0.0), known
 
 
 def _softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -18,7 +18,7 @@ except the seed checks of :mod:`~vpt.privacy.stability`.
 from vpt.privacy import accounting, audit, laws, mechanisms, repair, stability
 from vpt.privacy.accounting import basic_epsilon, optimal_pure_delta, pld_epsilon, ppoem_slot_events, slot_events_total
 from vpt.privacy.audit import AuditResult, StressPair, clopper_pearson, epsilon_lower_bound, find_stress_pair
-from vpt.privacy.laws import exact_epsilon, ordered_top3_law
+from vpt.privacy.laws import bare_ppoem_price_density, bare_ppoem_price_loss, exact_epsilon, ordered_top3_law
 from vpt.privacy.mechanisms import (
     Mechanism,
     broken_laplace,
@@ -53,6 +53,8 @@ __all__ = [
     "StressPair",
     "accounting",
     "audit",
+    "bare_ppoem_price_density",
+    "bare_ppoem_price_loss",
     "basic_epsilon",
     "broken_laplace",
     "clear_at",
