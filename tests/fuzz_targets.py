@@ -885,6 +885,14 @@ TARGETS: dict[str, Callable[[], Call]] = {
         stability.top_seller_verdict,
         {"curve": stability.top_seller_curve([[0.5, 1.0, 2.0]], ratios=[0.1, 10.0, 1000.0]), "at_ratio": 0.1},
     ),
+    "market.stability:joint_dq2": lambda: (
+        stability.joint_dq2,
+        {"flat_up_to": 0.5, "big_from": 1.0, "crossing": 2.5, "eps3": 0.1, "low": 0.01},
+    ),
+    "market.stability:lead_ratios": lambda: (
+        stability.lead_ratios,
+        {"energy_rows": [[0.5, 1.0, 2.0], [0.2, 0.4, 3.0]], "n_elections": 1000},
+    ),
     "market.stability:election_law_worst_z": lambda: (
         stability.election_law_worst_z,
         {"runs": {"PoEM": election_run()}},

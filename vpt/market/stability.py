@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,8 @@ __all__ = [
     "fig5_settings",
     "fig5_trends",
     "fig5_verdict",
+    "joint_dq2",
+    "lead_ratios",
     "negative_welfare_share",
     "price_scale_shares",
     "similar_from",
@@ -497,6 +499,66 @@ def top_seller_verdict(curve: TopSellerCurve, *, at_ratio: float = 0.1) -> str:
     return "reproduced" if curve.crossing <= positive(at_ratio, "at_ratio") else "reproduced under a reading"
 
 
+def lead_ratios(
+    energy_rows: ArrayLike, n_elections: int, *, big: int | None = None
+) -> tuple[float | None, float | None]:
+    """Where PPoEM's election turns from flat to led, in ``eps3 / Delta q2`` (per kWh).
+
+    Returns the largest ratio at which no VPP is clearly ahead (:func:`clear_lead` on the leader shares of Eq. 11,
+    averaged over the traded rounds) and the smallest from which VPP ``big`` (default: the last, the paper's
+    VPP 10) is clearly first, each by bisection in the log of the ratio on [1e-4, 1e3] per kWh to a relative
+    1e-6 (both conditions change once as the ratio grows: the weights only sharpen); None where a condition
+    holds or fails on the whole range.
+    """
+    rows = _energy_rows(energy_rows)
+    n = count(n_elections, "n_elections")
+    v = rows.shape[1]
+    big = v - 1 if big is None else count(big, "big", 0, maximum=v - 1)
+
+    def lead(ratio: float) -> tuple[int, int, bool]:
+        shares = mining.place_probabilities(rows, "ppoem", eps3=ratio, sensitivity=1.0)[:, 0, :].mean(axis=0)
+        return clear_lead(shares, n)
+
+    def boundary(holds_low: Callable[[float], bool]) -> float | None:
+        lo, hi = math.log(1e-4), math.log(1e3)
+        if holds_low(math.exp(hi)) or not holds_low(math.exp(lo)):
+            return None
+        while hi - lo > 1e-6:
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if holds_low(math.exp(mid)) else (lo, mid)
+        return math.exp(lo)
+
+    flat_up_to = boundary(lambda r: not lead(r)[2])
+    below_big = boundary(lambda r: not (lead(r)[0] == big and lead(r)[2]))
+    return flat_up_to, below_big
+
+
+def joint_dq2(
+    flat_up_to: float | None, big_from: float | None, crossing: float | None, *, eps3: float = 0.1, low: float = 0.01
+) -> tuple[float, float] | None:
+    """The Delta q2 (Wh) under which Fig. 6's picture and Table II's incentive hold together for PPoEM, or None.
+
+    Fig. 6: at ``eps3`` VPP 10 clearly first (ratio ``eps3 / Delta q2 >= big_from``), at ``low`` and below no VPP
+    clearly ahead (``low / Delta q2 <= flat_up_to``); Table II: at ``eps3`` the top seller leads as often as under
+    PoEM (``eps3 / Delta q2 >= crossing``, :func:`top_seller_curve`). The paper makes the claims together, so
+    they are judged under one Delta q2: the interval ``[1000 low / flat_up_to, 1000 eps3 / max(big_from,
+    crossing)]`` Wh if it is not empty.
+
+    Examples
+    --------
+    >>> joint_dq2(0.2, 1.0, 2.5)  # Fig. 6 needs Delta q2 >= 50 Wh, Table II <= 40 Wh
+    >>> joint_dq2(0.5, 1.0, 2.5)
+    (20.0, 40.0)
+    """
+    eps3 = positive(eps3, "eps3")
+    low = positive(low, "low")
+    if flat_up_to is None or big_from is None or crossing is None:
+        return None
+    lower = 1000.0 * low / positive(flat_up_to, "flat_up_to")
+    upper = 1000.0 * eps3 / max(positive(big_from, "big_from"), positive(crossing, "crossing"))
+    return (lower, upper) if lower <= upper else None
+
+
 def election_law_worst_z(runs: Mapping[str, Any]) -> tuple[float, int]:
     """The largest |z| of a VPP's simulated place count against its exact law, and the number of cells.
 
@@ -578,8 +640,18 @@ def _check_vpp10(seeds: Seeds) -> Replicate:
     )
 
 
+@functools.lru_cache(maxsize=2)
+def _dq2_map(seeds: Seeds) -> Dq2Map:
+    return dq2_map(_traded_rows(seeds), 10_000)
+
+
+@functools.lru_cache(maxsize=2)
+def _top_seller_curve(seeds: Seeds) -> TopSellerCurve:
+    return top_seller_curve(_traded_rows(seeds))
+
+
 def _check_equalise(seeds: Seeds) -> Replicate:
-    flat = dq2_map(_traded_rows(seeds), 10_000).flat
+    flat = _dq2_map(seeds).flat
     return Replicate(
         equalise_verdict(flat), "flat for " + (", ".join(f"{d:g}" for d in flat) + " Wh" if flat else "none")
     )
@@ -587,9 +659,19 @@ def _check_equalise(seeds: Seeds) -> Replicate:
 
 @functools.lru_cache(maxsize=2)
 def _check_top_seller(seeds: Seeds) -> Replicate:
-    curve = top_seller_curve(_traded_rows(seeds))
+    curve = _top_seller_curve(seeds)
     where = f"{curve.crossing:.2g} per kWh" if curve.crossing is not None else "none in the grid"
     return Replicate(top_seller_verdict(curve), f"PoEM {curve.p_poem:.3f}; PPoEM matches it from {where}")
+
+
+def _check_joint_dq2(seeds: Seeds) -> Replicate:
+    flat_up_to, big_from = lead_ratios(_traded_rows(seeds), 10_000)
+    crossing = _top_seller_curve(seeds).crossing
+    both = joint_dq2(flat_up_to, big_from, crossing)
+    fig6 = f"flat from {10.0 / flat_up_to:.3g} Wh" if flat_up_to else "never flat"
+    fig6 += f", VPP 10 first up to {100.0 / big_from:.3g} Wh" if big_from else ", VPP 10 never first"
+    table2 = f"Table II up to {100.0 / crossing:.3g} Wh" if crossing else "Table II never"
+    return Replicate("reproduced under a reading" if both else "refuted", f"Fig. 6 {fig6}; {table2}")
 
 
 def _check_incentive_compatibility(seeds: Seeds) -> Replicate:
@@ -620,6 +702,7 @@ CHECKS: tuple[SeedCheck, ...] = (
     SeedCheck("mining", "Fig. 6: PPoEM at eps 0.01 and 0.001 equalises the winners", _check_equalise),
     SeedCheck("mining", "Fig. 7: VPP 10 accumulates the highest reward", _check_vpp10),
     SeedCheck("mining", "Table II: PoEM and PPoEM completely incentivise trading", _check_top_seller),
+    SeedCheck("mining", "Fig. 6 and Table II under one Delta q2", _check_joint_dq2),
     SeedCheck("mining", "PoEM and PPoEM outperform PoA and PoE", _check_top_seller),
     SeedCheck("incentives", "Incentive-compatible energy trading", _check_incentive_compatibility),
 )
