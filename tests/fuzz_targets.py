@@ -503,6 +503,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
         mining.pool_from_rewards,
         {"winners": [[1, 0, 2], [0, -1, -1]], "paid": [[530.0, 4.0, 2.0], [500.0, 0.0, 0.0]], "mechanism": "ppoem"},
     ),
+    "market.mining:top_sellers": lambda: (mining.top_sellers, {"energy": [[2.0, 5.0, 5.0], [1.0, 0.0, 3.0]]}),
     "market.mining:rewards": lambda: (
         mining.rewards,
         {

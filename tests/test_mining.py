@@ -6,7 +6,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from vpt.market.mining import NO_WINNER, elect, place_probabilities, pool_from_rewards, rewards, winner_probabilities
+from vpt.market.mining import (
+    NO_WINNER,
+    elect,
+    place_probabilities,
+    pool_from_rewards,
+    rewards,
+    top_sellers,
+    winner_probabilities,
+)
 
 ENERGY = np.array([1.0, 2.0, 3.0, 0.0, 4.0, 10.0])
 SETTINGS = [("poem", {}), ("ppoem", {"eps3": 0.5, "sensitivity": 1.0}), ("poa", {}), ("poe", {"floor": 0.1})]
@@ -172,3 +180,10 @@ def test_bad_rewards_are_refused_when_reading_the_pool():
         pool_from_rewards([[0, 1, 2]], [[1.0, 2.0]], "poem")
     with pytest.raises(ValueError, match="mechanism"):
         pool_from_rewards([[0, 1, 2]], [[1.0, 2.0, 3.0]], "poa")
+
+
+def test_every_vpp_tied_for_the_largest_sale_is_a_top_seller():
+    mask = top_sellers([[2.0, 5.0, 5.0, 1.0], [0.0, 0.0, 0.0, 0.0], [4.0, 0.0, 0.0, 0.0]])
+    assert mask.tolist() == [[False, True, True, False], [False] * 4, [True, False, False, False]]
+    with pytest.raises(ValueError, match="non-negative"):
+        top_sellers([1.0, -1.0])

@@ -62,6 +62,7 @@ from vpt.market.mining import (
     place_probabilities,
     pool_from_rewards,
     rewards,
+    top_sellers,
     winner_probabilities,
 )
 from vpt.market.rounds import (
@@ -164,6 +165,7 @@ __all__ = [
     "share_states",
     "slot_market",
     "stability",
+    "top_sellers",
     "trading_round",
     "truncated_laplace",
     "utility",

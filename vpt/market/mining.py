@@ -30,6 +30,7 @@ __all__ = [
     "place_probabilities",
     "pool_from_rewards",
     "rewards",
+    "top_sellers",
     "winner_probabilities",
 ]
 
@@ -279,6 +280,24 @@ def rewards(
     paid = paid_fees.copy()
     paid[:, 0] += minted
     return Rewards(paid=paid, unpaid=m - paid_fees.sum(axis=1), minted=minted)
+
+
+def top_sellers(energy: ArrayLike) -> NDArray[np.bool_]:
+    """Which VPPs are their round's top seller: all that tie for the largest traded energy, shape of ``energy``.
+
+    A round in which several VPPs sold the same largest energy has several top sellers; the leader "is the top
+    seller" when it is any of them. A round without a sale has none.
+
+    Examples
+    --------
+    >>> top_sellers([[1.0, 3.0, 3.0], [0.0, 0.0, 0.0]]).astype(int).tolist()
+    [[0, 1, 1], [0, 0, 0]]
+    """
+    e = _energy(energy, rows=True)
+    if (e < 0).any():
+        raise ValueError("energy must be non-negative (a VPP's traded energy)")
+    top = e.max(axis=-1, keepdims=True)
+    return np.asarray((e == top) & (top > 0), dtype=bool)
 
 
 def pool_from_rewards(

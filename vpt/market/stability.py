@@ -457,6 +457,9 @@ class TopSellerCurve:
 def top_seller_curve(energy_rows: ArrayLike, *, ratios: ArrayLike | None = None) -> TopSellerCurve:
     """The exact probability, averaged over traded rounds, that the election's leader is the round's top seller.
 
+    Where VPPs tie for the largest sale, the leader is the top seller if it is any of them
+    (:func:`vpt.market.mining.top_sellers`).
+
     The crossing with PoEM's probability is found by Brent's method on
     log10(ratio) within the grid's bracketing interval (PPoEM's probability
     rises with the ratio).
@@ -467,14 +470,14 @@ def top_seller_curve(energy_rows: ArrayLike, *, ratios: ArrayLike | None = None)
     grid = np.logspace(-3, 2, 41) if ratios is None else finite_array(ratios, "ratios", ndim=1, nonempty=True)
     if np.any(grid <= 0) or np.any(np.diff(grid) <= 0) or grid.max() > 1e6:
         raise ValueError("ratios must be increasing, positive and at most 1e6 per kWh")
-    top = np.argmax(rows, axis=1)
-    at = np.arange(rows.shape[0])
+    top = mining.top_sellers(rows)  # a tie for the largest sale makes every tied VPP a top seller
 
     def p_top(ratio: float) -> float:
-        return float(mining.place_probabilities(rows, "ppoem", eps3=ratio, sensitivity=1.0)[:, 0, :][at, top].mean())
+        leader = mining.place_probabilities(rows, "ppoem", eps3=ratio, sensitivity=1.0)[:, 0, :]
+        return float(np.where(top, leader, 0.0).sum(axis=1).mean())
 
     p = np.array([p_top(r) for r in grid])
-    p_poem = float(mining.place_probabilities(rows, "poem")[:, 0, :][at, top].mean())
+    p_poem = float(np.where(top, mining.place_probabilities(rows, "poem")[:, 0, :], 0.0).sum(axis=1).mean())
     if not (np.all(np.isfinite(p)) and math.isfinite(p_poem)):
         raise ValueError("the leader probabilities overflow for these energies and ratios")
     above = np.flatnonzero(p >= p_poem)
