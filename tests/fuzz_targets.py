@@ -875,7 +875,15 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "market.stability:vpp10_verdict": lambda: (
         stability.vpp10_verdict,
-        {"assignments": stability.Assignments(3, (2, -1), (False, False), ((10.0,), ())), "big_first_dq2": [30.0]},
+        {"assignments": stability.Assignments(3, (2, -1), (False, False), ((10.0,), ()))},
+    ),
+    "market.stability:vpp9_verdict": lambda: (
+        stability.vpp9_verdict,
+        {"assignments": stability.Assignments(3, (2, -1), (True, False), ((10.0,), ()))},
+    ),
+    "market.stability:assignment_verdict": lambda: (
+        stability.assignment_verdict,
+        {"holds": [True, False, True], "typical": 0.5},
     ),
     "market.stability:equalise_verdict": lambda: (stability.equalise_verdict, {"flat_dq2": [1000.0, 300.0]}),
     "market.stability:top_seller_curve": lambda: (
@@ -885,6 +893,14 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "market.stability:top_seller_verdict": lambda: (
         stability.top_seller_verdict,
         {"curve": stability.top_seller_curve([[0.5, 1.0, 2.0]], ratios=[0.1, 10.0, 1000.0]), "at_ratio": 0.1},
+    ),
+    "market.stability:unit_of_500": lambda: (
+        stability.unit_of_500,
+        {"rng": rng(), "sellers": [5, 10], "reps": 3},
+    ),
+    "market.stability:one_unit_verdict": lambda: (
+        stability.one_unit_verdict,
+        {"shares_at_unit": {0.1: 0.9, 0.01: 0.5, 0.001: 0.4}, "share": 0.8},
     ),
     "market.stability:joint_dq2": lambda: (
         stability.joint_dq2,

@@ -106,10 +106,14 @@ def test_the_top_seller_verdict_follows_the_crossing():
 
 
 def test_vpp10_and_equalise_verdicts():
-    some = stability.Assignments(3, (2, -1), (True, False), ((), ()))
-    none = stability.Assignments(3, (1, -1), (False, False), ((30.0,), ()))
-    assert stability.vpp10_verdict(some, [30.0]) == "reproduced under a reading"
-    assert stability.vpp10_verdict(some, []) == "refuted"  # PPoEM never puts the largest VPP clearly first
-    assert stability.vpp10_verdict(none, [30.0]) == "refuted"  # PoEM never does
+    typical = stability.Assignments(3, (2, 2, -1), (True, True, False), ((30.0,), (10.0,), ()))
+    lucky = stability.Assignments(3, (2, -1, -1), (True, False, False), ((30.0,), (), ()))
+    none = stability.Assignments(3, (1, -1, 2), (False, False, False), ((30.0,), (), ()))
+    assert stability.vpp10_verdict(typical) == "reproduced under a reading"  # 2 of 3 assignments
+    assert stability.vpp10_verdict(lucky) == "cannot be checked"  # 1 of 3: hangs on the assignment
+    assert stability.vpp10_verdict(none) == "refuted"  # PoEM first with PPoEM never first for any Delta q2
+    assert stability.vpp9_verdict(typical) == "reproduced under a reading"
+    assert stability.vpp9_verdict(lucky) == "cannot be checked"
+    assert stability.vpp9_verdict(none) == "refuted"
     assert stability.equalise_verdict([1000.0]) == "reproduced under a reading"
     assert stability.equalise_verdict([]) == "refuted"
