@@ -46,9 +46,19 @@ def test_the_released_price_stays_within_the_coupling_bound(seed):
     bid = ask + g.uniform(0, 15)
     d = g.uniform(0.2, 2.0)
     length = int(g.integers(2, 20))
+    if 2 * (length - 1) * eps1 / eps2 <= 1.1:  # E[1/S] infinite or too slow: the tail is refused, not guessed
+        with pytest.raises(ValueError, match="E\\[1/S\\]"):
+            laws.bare_ppoem_price_loss(bid, bid + d, ask, eps1=eps1, eps2=eps2, length=length, points=4001)
+        return
     loss = laws.bare_ppoem_price_loss(bid, bid + d, ask, eps1=eps1, eps2=eps2, length=length, points=4001)
     assert loss <= (eps1 + eps2) * d + 1e-9
     assert loss > 0
+
+
+def test_far_from_the_ask_the_loss_is_the_tail_limit_eps1_plus_half_eps2():
+    # the tail beyond the grid decides it: the grid alone stops short of eps1 + eps2 / 2 = 1.05
+    loss = laws.bare_ppoem_price_loss(42.0, 43.0, 12.0, eps1=1.0, eps2=0.1, length=10)
+    assert loss == pytest.approx(1.05, abs=2e-4)
 
 
 def test_bad_arguments_of_the_bare_price_law_are_refused():

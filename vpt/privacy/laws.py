@@ -203,9 +203,13 @@ def bare_ppoem_price_loss(
 ) -> float:
     """The largest ``|ln f(x) - ln f'(x)|`` of :func:`bare_ppoem_price_density` under two bids, over a grid of ``x``.
 
-    The grid runs ``span`` Laplace scales beyond the ask and the larger bid (``points`` points). Beyond it the
-    log-ratio tends to a limit within ``eps1 |b - b'| / F_i + eps2 |b - b'| / Delta q1`` (the coupling bound the
-    book derives), so the grid's maximum is the loss up to that tail.
+    The grid runs ``span`` Laplace scales beyond the ask and the larger bid (``points`` points); the log-ratio's
+    limits as ``x`` goes to either infinity, where it is often largest, are added in closed form: far out the
+    selection weight ``w(x)`` vanishes, ``E[w / (w + S)]`` tends to ``w(x) E[1/S]`` with
+    ``E[1/S] = int_0^inf phi(t)^(l-1) dt``, and the log-ratio to the Laplace and weight terms plus
+    ``ln(E_b[1/S] / E_b'[1/S])``. Where ``E[1/S]`` is infinite or converges too slowly to compute
+    (``(l - 1) (1 / s) / c <= 1.1``, ``s`` the Laplace scale and ``c`` the selection's factor), a ``ValueError``
+    says so rather than report the grid's maximum, a lower bound, as the loss.
 
     Examples
     --------
@@ -234,4 +238,33 @@ def bare_ppoem_price_loss(
     )
     if not (np.all(f > 0) and np.all(f2 > 0)):
         raise ValueError("the densities underflow on the grid: use a smaller span")
-    return float(np.max(np.abs(np.log(f) - np.log(f2))))
+    grid_max = float(np.max(np.abs(np.log(f) - np.log(f2))))
+    s_, c, _, length_ = _bare_ppoem_parts(bid, ask, eps1, eps2, length, laplace_sensitivity, quality_sensitivity)
+    _bare_ppoem_parts(neighbour_bid, ask, eps1, eps2, length, laplace_sensitivity, quality_sensitivity)
+    d = float(neighbour_bid) - float(bid)
+    log_ratio_inv_s = _log_mean_inverse_sum(s_, c, float(bid), float(ask), length_) - _log_mean_inverse_sum(
+        s_, c, float(neighbour_bid), float(ask), length_
+    )
+    # x -> +inf: Laplace ratio exp(-d/s), weight ratio exp(-c d); x -> -inf: exp(d/s), weights equal (both x - ask)
+    tails = (-d / s_ - c * d + log_ratio_inv_s, d / s_ + log_ratio_inv_s) if length_ > 1 else (-d / s_, d / s_)
+    return max(grid_max, *(abs(v) for v in tails))
+
+
+def _log_mean_inverse_sum(s: float, c: float, b: float, a: float, length: int) -> float:
+    """``ln E[1/S]`` for ``S`` the weights of ``l - 1`` candidates, ``ln int_0^inf phi(t)^(l-1) dt`` (0 for l = 1)."""
+    if length == 1:
+        return 0.0  # one candidate: it is always selected, E[w / (w + 0)] = 1, no factor
+    decay = (length - 1) * (1.0 / s) / c  # phi(t)^(l-1) falls off like t^-decay
+    if decay <= 1.1:
+        raise ValueError(
+            "the released price's tail loss needs E[1/S], which is infinite or converges too slowly here "
+            f"((l - 1) eps1 / F_i / c = {decay:.3g} <= 1.1): use more candidates or a smaller eps2 / eps1"
+        )
+    step = 0.02
+    w_max = math.exp(c * (b - a) / 2)
+    tau = np.arange(math.log(1e-14 / w_max), min(700.0, 60.0 / (decay - 1.0) + 60.0), step)
+    with np.errstate(divide="ignore"):
+        log_phi = np.log(_phi(np.exp(tau), s, c, b, a))
+    terms = tau + (length - 1) * log_phi  # t phi(t)^(l-1), in ln t
+    top = float(np.max(terms))
+    return top + math.log(float(np.exp(terms - top).sum()) * step)
