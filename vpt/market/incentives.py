@@ -509,6 +509,31 @@ def wash_trading_gain(
     >>> round(float(g[0, 0]), 6)  # 0.5 * (500 + 0.7 * 2) + 0.5 * 0.2 * 2 - 0.25 * 500 - 4
     121.9
     """
+    fake = finite_array(fake_kwh, "fake_kwh", minimum=0.0)
+    if fake.ndim != 1:
+        raise ValueError(f"fake_kwh must be 1-D, got shape {fake.shape}")
+    setting, one_round = _wash_setting(
+        vpp_energy, mining_sum, fee_rate, mechanism, price, mining_reward, coalition, params
+    )
+    n_rounds, v = setting.energy.shape
+    base = setting.rewards(np.zeros((n_rounds, v)))  # the rewards without a wash trade
+    out = np.empty((n_rounds, v, fake.size))
+    for i, x in enumerate(fake):
+        out[:, :, i] = setting.gains(np.full((n_rounds, v), x), base)
+    return out[0] if one_round else out
+
+
+def _wash_setting(
+    vpp_energy: ArrayLike,
+    mining_sum: ArrayLike,
+    fee_rate: ArrayLike,
+    mechanism: str,
+    price: float,
+    mining_reward: float,
+    coalition: bool,
+    params: dict,
+) -> tuple[_WashSetting, bool]:
+    """The validated arguments of :func:`wash_trading_gain` and :func:`best_wash_trade`, and whether one round."""
     choice(mechanism, "mechanism", tuple(ELECTION_SHARES))
     e = finite_array(vpp_energy, "vpp_energy", minimum=0.0)
     one_round = e.ndim == 1
@@ -525,9 +550,6 @@ def wash_trading_gain(
             raise ValueError(f"{name} must be a scalar or one value per round ({n_rounds})") from None
     if (per_round["fee_rate"] > 1).any():
         raise ValueError("fee_rate must be in [0, 1]")
-    fake = finite_array(fake_kwh, "fake_kwh", minimum=0.0)
-    if fake.ndim != 1:
-        raise ValueError(f"fake_kwh must be 1-D, got shape {fake.shape}")
     price = non_negative(price, "price")
     mr = non_negative(mining_reward, "mining_reward")
     if not isinstance(coalition, (bool, np.bool_)):
@@ -537,12 +559,8 @@ def wash_trading_gain(
     if mechanism != "ppoem" and params:
         raise ValueError(f"mechanism {mechanism!r} takes no parameter(s) {', '.join(sorted(map(str, params)))}")
     cells(n_rounds * v * v**3, "the place laws of every VPP's wash trade")
-    setting = _WashSetting(e, per_round["mining_sum"], per_round["fee_rate"] * price, mechanism, params, mr, paid_fees)
-    base = setting.rewards(np.zeros((n_rounds, v)))  # the rewards without a wash trade
-    out = np.empty((n_rounds, v, fake.size))
-    for i, x in enumerate(fake):
-        out[:, :, i] = setting.gains(np.full((n_rounds, v), x), base)
-    return out[0] if one_round else out
+    fee = per_round["fee_rate"] * price
+    return _WashSetting(e, per_round["mining_sum"], fee, mechanism, params, mr, paid_fees), one_round
 
 
 @dataclass(frozen=True)
@@ -568,9 +586,8 @@ class _WashSetting:
         paid[:, :, 0] += self.mining_reward
         return np.asarray((own * paid).sum(axis=2), dtype=np.float64)
 
-    def gains(self, x: NDArray[np.float64], base: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
-        """Expected net gain of each (round, VPP) for its fake volume ``x[r, j]``: reward gained minus fees paid."""
-        base = self.rewards(np.zeros_like(x)) if base is None else base
+    def gains(self, x: NDArray[np.float64], base: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Expected net gain of each (round, VPP) for fake volume ``x[r, j]`` over rewards ``base`` without it."""
         return self.rewards(x) - base - self.paid_fees * self.fee_per_kwh[:, None] * x
 
 
@@ -631,28 +648,15 @@ def best_wash_trade(
     >>> np.round(w.kwh, 1).tolist(), np.round(w.gain, 1).tolist()
     ([29.9, 15.6], [290.6, 78.8])
     """
-    wash_trading_gain(  # validates every argument
-        vpp_energy,
-        mining_sum,
-        fee_rate,
-        [0.0],
-        mechanism,
-        price=price,
-        mining_reward=mining_reward,
-        coalition=coalition,
-        **params,
+    setting, one_round = _wash_setting(
+        vpp_energy, mining_sum, fee_rate, mechanism, price, mining_reward, coalition, params
     )
-    e = np.atleast_2d(np.asarray(vpp_energy, dtype=np.float64))
-    one_round = np.ndim(vpp_energy) == 1
-    n_rounds, v = e.shape
-    pool = np.broadcast_to(np.asarray(mining_sum, dtype=np.float64), (n_rounds,)).astype(np.float64)
-    fee = np.broadcast_to(np.asarray(fee_rate, dtype=np.float64), (n_rounds,)) * float(price)
+    n_rounds, v = setting.energy.shape
+    pool, fee = setting.pool, setting.fee_per_kwh
     if not np.all(fee > 0):
         raise ValueError("a round's fee per kWh (fee_rate * price) is 0: every fake volume is free, no best one")
-    paid = 1.0 if coalition else 2.0
     s1 = max(ELECTION_SHARES[mechanism])
-    bound = (float(mining_reward) + s1 * pool) / ((paid - s1) * fee)
-    setting = _WashSetting(e, pool, fee, mechanism, dict(params), float(mining_reward), paid)
+    bound = (setting.mining_reward + s1 * pool) / ((setting.paid_fees - s1) * fee)
     base_rewards = setting.rewards(np.zeros((n_rounds, v)))
     u = np.concatenate([[0.0], np.geomspace(1e-9, 1.0, WASH_GRID - 1)])  # fractions of the bound
     on_grid = np.stack([setting.gains(np.outer(bound * uk, np.ones(v)), base_rewards) for uk in u], axis=2)
@@ -678,7 +682,7 @@ def best_wash_trade(
     x = np.where(g >= grid_best, x, bound[:, None] * u[k])
     g = np.maximum(g, grid_best)
     # a gain within 1e-9 of the round's stakes is rounding (a VPP that leads surely gains nothing): no wash trade
-    pays = g > 1e-9 * (float(mining_reward) + pool + 1.0)[:, None]
+    pays = g > 1e-9 * (setting.mining_reward + pool + 1.0)[:, None]
     x, g = np.where(pays, x, 0.0), np.where(pays, g, 0.0)
     if one_round:
         return WashTrade(g[0], x[0], bound)

@@ -624,7 +624,12 @@ def lead_ratios(
         return math.exp(lo)
 
     flat_up_to = boundary(lambda r: not lead(r)[2])
-    below_big = boundary(lambda r: not (lead(r)[0] == big and lead(r)[2]))
+
+    def big_clearly_first(ratio: float) -> bool:
+        first, _, clear = lead(ratio)
+        return first == big and clear
+
+    below_big = boundary(lambda r: not big_clearly_first(r))
     return flat_up_to, below_big
 
 

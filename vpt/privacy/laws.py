@@ -217,16 +217,17 @@ def bare_ppoem_price_loss(
     >>> 0.1 < loss <= 0.2  # above eps1 alone, within the coupling bound eps1 + eps2
     True
     """
-    s = positive(laplace_sensitivity, "laplace_sensitivity") / positive(eps1, "eps1")
+    s, c, b, length = _bare_ppoem_parts(bid, ask, eps1, eps2, length, laplace_sensitivity, quality_sensitivity)
+    b2 = _bare_ppoem_parts(neighbour_bid, ask, eps1, eps2, length, laplace_sensitivity, quality_sensitivity)[2]
+    a = float(ask)
     span = positive(span, "span")
     n = count(points, "points", minimum=3, maximum=10**6)
-    lo = min(number(ask, "ask"), number(bid, "bid"), number(neighbour_bid, "neighbour_bid")) - span * s
-    hi = max(float(bid), float(neighbour_bid)) + span * s
+    lo, hi = min(a, b, b2) - span * s, max(b, b2) + span * s
     x = np.linspace(lo, hi, n)
     f, f2 = (
         bare_ppoem_price_density(
             x,
-            b,
+            one_bid,
             ask,
             eps1=eps1,
             eps2=eps2,
@@ -234,19 +235,15 @@ def bare_ppoem_price_loss(
             laplace_sensitivity=laplace_sensitivity,
             quality_sensitivity=quality_sensitivity,
         )
-        for b in (bid, neighbour_bid)
+        for one_bid in (b, b2)
     )
     if not (np.all(f > 0) and np.all(f2 > 0)):
         raise ValueError("the densities underflow on the grid: use a smaller span")
     grid_max = float(np.max(np.abs(np.log(f) - np.log(f2))))
-    s_, c, _, length_ = _bare_ppoem_parts(bid, ask, eps1, eps2, length, laplace_sensitivity, quality_sensitivity)
-    _bare_ppoem_parts(neighbour_bid, ask, eps1, eps2, length, laplace_sensitivity, quality_sensitivity)
-    d = float(neighbour_bid) - float(bid)
-    log_ratio_inv_s = _log_mean_inverse_sum(s_, c, float(bid), float(ask), length_) - _log_mean_inverse_sum(
-        s_, c, float(neighbour_bid), float(ask), length_
-    )
+    d = b2 - b
+    log_ratio_inv_s = _log_mean_inverse_sum(s, c, b, a, length) - _log_mean_inverse_sum(s, c, b2, a, length)
     # x -> +inf: Laplace ratio exp(-d/s), weight ratio exp(-c d); x -> -inf: exp(d/s), weights equal (both x - ask)
-    tails = (-d / s_ - c * d + log_ratio_inv_s, d / s_ + log_ratio_inv_s) if length_ > 1 else (-d / s_, d / s_)
+    tails = (-d / s - c * d + log_ratio_inv_s, d / s + log_ratio_inv_s) if length > 1 else (-d / s, d / s)
     return max(grid_max, *(abs(v) for v in tails))
 
 
