@@ -41,6 +41,36 @@ def test_a_grid_search_never_finds_more_than_the_exact_search(bids, asks, mechan
     assert exact.truthful_utility == grid.truthful_utility
 
 
+@settings(max_examples=25)
+@given(prices, prices, st.sampled_from(TRUTHFUL), st.sampled_from([0.2, 0.14, 0.06, 0.02]), st.data())
+def test_with_fees_the_truthful_mechanisms_are_truthful_in_the_fee_adjusted_cost(bids, asks, mechanism, fee, data):
+    # a seller of cost c keeps (1 - f) p: its utility is (1 - f) times that of a fee-free seller of cost c / (1 - f),
+    # so asking c / (1 - f) is a best response and never ends below zero; asking c may lose and may be beaten
+    j = data.draw(st.integers(0, len(asks) - 1))
+    seed = data.draw(st.integers(0, 3))
+    cost = asks[j]
+    adjusted = list(asks)
+    adjusted[j] = cost / (1 - fee)
+    with_fee = incentives.utility(bids, adjusted, mechanism, "seller", j, cost, seed=seed, seller_fee=fee)
+    fee_free = incentives.utility(bids, adjusted, mechanism, "seller", j, cost / (1 - fee), seed=seed)
+    assert with_fee == pytest.approx((1 - fee) * fee_free, abs=1e-9)
+    assert with_fee >= -1e-9
+    best = incentives.best_misreport(bids, asks, mechanism, "seller", j, seed=seed, seller_fee=fee)
+    assert best.best_utility <= with_fee + 1e-9
+    assert best.gain == pytest.approx(max(-best.truthful_utility, 0.0), abs=1e-9)
+
+
+def test_fees_can_make_asking_the_cost_lose_money():
+    # VCG pays the seller min(a_2, b_1) = 4 > its cost 3.5, but it keeps 80 % of it: 3.2 - 3.5 < 0
+    m = incentives.best_misreport([10.0, 3.0], [3.5, 4.0], "vcg", "seller", 0, seller_fee=0.2)
+    assert m.truthful_utility == pytest.approx(-0.3)
+    assert m.best_utility == 0.0 and m.report > 3.5
+    with pytest.raises(ValueError, match="seller_fee must be a share in"):
+        incentives.utility([10.0], [1.0], "vcg", "seller", 0, 1.0, seller_fee=1.0)
+    with pytest.raises(ValueError, match="seller_fee"):
+        incentives.audit_markets([([10.0], [1.0])], "vcg", seller_fee=-0.1)
+
+
 def test_households_lose_the_unit_traders_guarantee_under_trade_reduction():
     # buyer household 0 owns slots 0 and 1 (value 10); truthful, its slot 1 is the k-th bid and is dropped,
     # and its own bid 10 is the price of slot 0; bidding just above 7 for both, it still trades slot 0 at 7

@@ -89,6 +89,7 @@ def utility(
     *,
     n_draws: int = 1,
     seed: int = 0,
+    seller_fee: float = 0.0,
     **params: Any,
 ) -> float:
     """The (expected) utility of a trader with true ``value`` per slot, given the reports ``bids`` and ``asks``.
@@ -114,24 +115,50 @@ def utility(
         lottery draw. ``"ppoem"``: its allocation is the sorted matching's,
         and each of the trader's trades gets ``n_draws`` private prices
         (:func:`vpt.market.settlement.ppoem_prices`) from ``default_rng(seed)``.
+    seller_fee
+        The share of what a seller receives that it pays in fees, in [0, 1):
+        Algorithm 2 (lines 16-21) deducts the transaction and the mining fee,
+        each ``RT`` times the price, so ``2 RT`` (0.2 in the Stable state;
+        :func:`vpt.state.fee_rates`). Default 0: no fees.
     **params
         The mechanism's parameters (see :func:`vpt.market.mechanisms.clear`).
 
     Returns
     -------
     float
-        A buyer gets ``value - paid`` per slot it trades, a seller ``received -
-        value``; 0 for a slot that does not trade.
+        A buyer gets ``value - paid`` per slot it trades, a seller ``(1 -
+        seller_fee) received - value``; 0 for a slot that does not trade.
+
+    Notes
+    -----
+    With fees a seller of cost ``c`` gets ``(1 - f) p - c = (1 - f) (p - c /
+    (1 - f))``: its utility is ``1 - f`` times that of a seller of cost ``c /
+    (1 - f)`` without fees. A mechanism truthful without fees is therefore
+    truthful in the *fee-adjusted cost* ``c / (1 - f)``, not in ``c``.
+
+    Examples
+    --------
+    >>> round(utility([10.0, 3.0], [2.0, 4.0], "vcg", "seller", 0, 2.0, seller_fee=0.2), 12)  # gets min(a_2, b_1) = 4
+    1.2
     """
     choice(mechanism, "mechanism", MECHANISMS)
     choice(side, "side", ("buyer", "seller"))
     value = number(value, "value")
     seed = count(seed, "seed", minimum=0)
+    keep = 1.0 - _fee(seller_fee)
     b = prices_1d(bids, "bids")
     a = prices_1d(asks, "asks")
     members = _members(index, b.size if side == "buyer" else a.size, side)
     draws = _draws(b, a, mechanism, n_draws, params)
-    return _utility(b, a, mechanism, side, members, value, draws, seed, params)
+    return _utility(b, a, mechanism, side, members, value, draws, seed, params, keep)
+
+
+def _fee(seller_fee: Any) -> float:
+    """A seller's fee share, validated: a number in [0, 1)."""
+    f = number(seller_fee, "seller_fee")
+    if not 0.0 <= f < 1.0:
+        raise ValueError(f"seller_fee must be a share in [0, 1) (2 RT: 0.2 in the Stable state), got {seller_fee!r}")
+    return f
 
 
 def _draws(b: NDArray[np.float64], a: NDArray[np.float64], mechanism: str, n_draws: Any, params: dict) -> int:
@@ -153,11 +180,13 @@ def _utility(
     draws: int,
     seed: int,
     params: dict,
+    keep: float = 1.0,
 ) -> float:
-    """:func:`utility` on validated arguments."""
+    """:func:`utility` on validated arguments; a seller keeps ``keep`` of what it receives."""
     mine = np.zeros(b.size if side == "buyer" else a.size, dtype=bool)
     mine[members] = True
     sign = 1.0 if side == "buyer" else -1.0  # utility = sign * (value - money) per traded slot
+    share = 1.0 if side == "buyer" else keep  # the fees come out of the seller's money
     if mechanism == "ppoem":
         o = _clear(b, a, "pay-as-bid", None, {})
         pos = np.flatnonzero(mine[o.buyer if side == "buyer" else o.seller])
@@ -166,14 +195,14 @@ def _utility(
         cells(pos.size * draws, "the private prices of the trader's trades")
         bid_pair, ask_pair = np.repeat(o.buyer_pays[pos], draws), np.repeat(a[o.seller[pos]], draws)
         price = ppoem_prices(bid_pair, ask_pair, rng=np.random.default_rng(seed), **params)
-        return float(sign * (value * pos.size - price.sum() / draws))
+        return float(sign * (value * pos.size - share * price.sum() / draws))
     total = 0.0
     for d in range(draws):
         rng = np.random.default_rng(seed + d) if mechanism == "sbba" else None
         o = _clear(b, a, mechanism, rng, params)
         who, money = (o.buyer, o.buyer_pays) if side == "buyer" else (o.seller, o.seller_gets)
         hit = mine[who]
-        total += sign * (value * np.count_nonzero(hit) - money[hit].sum())
+        total += sign * (value * np.count_nonzero(hit) - share * money[hit].sum())
     return float(total / draws)
 
 
@@ -187,6 +216,7 @@ def best_misreport(
     candidates: ArrayLike | None = None,
     n_draws: int = 1,
     seed: int = 0,
+    seller_fee: float = 0.0,
     **params: Any,
 ) -> Misreport:
     """The best report of one trader, everyone else truthful.
@@ -206,7 +236,9 @@ def best_misreport(
     report, so :data:`PPOEM_GRID` evenly spaced reports are added
     and the gain found is a lower bound. With ``candidates`` (e.g. a fine
     grid, for markets of many slots) only those reports and the truth are
-    tried: the gain found is a lower bound on the best gain.
+    tried: the gain found is a lower bound on the best gain. ``seller_fee``
+    as in :func:`utility` (the fees scale a seller's money, so the
+    breakpoints are the same).
 
     Raises
     ------
@@ -266,13 +298,14 @@ def best_misreport(
     cells(tried.size, "the reports to try")
 
     seed = count(seed, "seed", minimum=0)
+    keep = 1.0 - _fee(seller_fee)
     draws = _draws(b, a, mechanism, n_draws, params)
     r = own.copy()
     reports = (r, a) if side == "buyer" else (b, r)
 
     def at(report: float) -> float:
         r[members] = report
-        return _utility(*reports, mechanism, side, members, value, draws, seed, params)
+        return _utility(*reports, mechanism, side, members, value, draws, seed, params, keep)
 
     truthful = at(value)
     utilities = np.array([at(float(x)) for x in tried])
@@ -303,6 +336,7 @@ def audit_traders(
     candidates: ArrayLike | None = None,
     n_draws: int = 1,
     seed: int = 0,
+    seller_fee: float = 0.0,
     **params: Any,
 ) -> list[Misreport]:
     """:func:`best_misreport` for every trader of a market (or those in ``traders``), everyone else truthful.
@@ -316,7 +350,7 @@ def audit_traders(
         slots of one owner report one price together (a household).
     traders
         ``(side, owner)`` pairs to audit; default every owner on both sides.
-    candidates, n_draws, seed, **params
+    candidates, n_draws, seed, seller_fee, **params
         As in :func:`best_misreport`.
 
     Returns
@@ -351,6 +385,7 @@ def audit_traders(
             candidates=candidates,
             n_draws=n_draws,
             seed=seed,
+            seller_fee=seller_fee,
             **params,
         )
         for side, t in todo
@@ -698,7 +733,9 @@ class MarketAudit:
     ``efficiency`` the mean share of the optimal gains from trade captured
     with truthful reports, ``efficiency_best_responses`` with every
     trader's best response to the truth played at once (:func:`best_responses`);
-    ``individually_rational`` whether no truthful trader ever ends below 0.
+    ``individually_rational`` whether no truthful trader ever ends below 0;
+    ``seller`` marks the entries of ``gains`` (and ``truthful``, each
+    trader's utility when truthful) that belong to sellers.
     """
 
     mechanism: str
@@ -707,6 +744,8 @@ class MarketAudit:
     efficiency: float
     efficiency_best_responses: float
     individually_rational: bool
+    seller: NDArray[np.bool_]
+    truthful: NDArray[np.float64]
 
 
 def audit_markets(
@@ -715,6 +754,7 @@ def audit_markets(
     *,
     n_draws: int = 1,
     seed: int = 0,
+    seller_fee: float = 0.0,
     **params: Any,
 ) -> MarketAudit:
     """:func:`audit_traders` on every ``(bids, asks)`` market, with the budget and efficiency of the outcome.
@@ -722,7 +762,8 @@ def audit_markets(
     Market ``i`` is audited with ``seed + i`` (SBBA's lottery, PPoEM's
     prices; see :func:`utility`) and cleared for its budget with
     ``default_rng([seed, i])``. A market without any efficient trade is
-    left out of the efficiency means.
+    left out of the efficiency means. With a ``seller_fee`` (see
+    :func:`utility`) the gains and individual rationality count the fees.
 
     Raises
     ------
@@ -734,14 +775,15 @@ def audit_markets(
     seed = count(seed, "seed", minimum=0)
     if not isinstance(markets, (list, tuple)) or not markets:
         raise ValueError(f"markets must be a non-empty list of (bids, asks) pairs, got {markets!r:.80}")
-    gains, truthful, budgets, eff, eff_br = [], [], [], [], []
+    gains, truthful, sellers, budgets, eff, eff_br = [], [], [], [], [], []
     for i, market in enumerate(markets):
         if not (isinstance(market, (list, tuple)) and len(market) == 2):
             raise ValueError(f"market {i} must be a (bids, asks) pair, got {market!r:.80}")
         b, a = prices_1d(market[0], f"bids of market {i}"), prices_1d(market[1], f"asks of market {i}")
-        report = audit_traders(b, a, mechanism, n_draws=n_draws, seed=seed + i, **params)
+        report = audit_traders(b, a, mechanism, n_draws=n_draws, seed=seed + i, seller_fee=seller_fee, **params)
         gains += [m.gain for m in report]
         truthful += [m.truthful_utility for m in report]
+        sellers += [m.side == "seller" for m in report]
         o = clear(b, a, mechanism, rng=np.random.default_rng([seed, i]), **params)
         budgets.append(o.budget)
         best = _clear(b, a, "pay-as-bid", None, {})
@@ -760,6 +802,8 @@ def audit_markets(
         float(np.mean(eff)),
         float(np.mean(eff_br)),
         bool(min(truthful, default=0.0) >= -1e-9),
+        np.array(sellers, dtype=bool),
+        np.array(truthful, dtype=np.float64),
     )
 
 
