@@ -4,7 +4,9 @@ The book repairs PPoEM twice. The privacy audit's first repair
 (:func:`repaired_ppoem_prices`, :func:`repaired_election`) keeps PPoEM's shape
 (a price per trade, three elected winners) and spends the budgets so that
 each release is private by composition; its prices are drawn with NumPy's
-floating-point Laplace sampler. The design of the household-privacy chapter,
+floating-point Laplace sampler, so its guarantee holds for the exact law only
+(floating point opens Mironov's 2012 kind of hole): a reference design for
+measuring cost, not one to deploy. The design of the household-privacy chapter,
 the rest of this module, prices a whole round at once and samples with
 OpenDP.
 
@@ -21,10 +23,14 @@ household's bids or asks, or its arrival or departure (``u`` moves by at most
 :func:`clear_at` trades at the drawn price: every bid at or above it and every
 ask at or below it, the long side rationed by lot.
 
-Only the price is differentially private. The rationing of the long side
-counts every slot, so whether a household trades depends on the others'
-slots beyond the cap, and a trade is known to its counterparty: a private
-allocation would need a rule of its own, which this module does not give.
+Only the price is differentially private. :func:`clear_at` decides who trades
+from everyone's slots, so whether a household trades at the public price
+depends on the others' reports: when no ask lies at or below the price no
+bid trades, and one other household's single ask makes one trade (an
+infinite loss for that ask, at any ``eps`` and any ``cap``; the lottery only
+changes which positive probability). A private allocation must let a
+household's fill depend only on the public price and its own reports, which
+this module does not give.
 
 The deployed sampler is OpenDP's ``make_noisy_max`` (exact sampling from the
 operating system's randomness, which cannot be seeded); with a NumPy
@@ -288,7 +294,9 @@ def repaired_ppoem_prices(
     2. The exponential choice (Eq. 10, quality ``min(o - ask, bid - o)``,
        whose sensitivity is ``sensitivity``) is ``eps2``-DP given the string.
 
-    The cost: a price may fall outside ``[ask, bid]``.
+    The cost: a price may fall outside ``[ask, bid]``. The guarantee is for
+    the exact law: the draws use NumPy's floating-point Laplace sampler, which
+    does not implement it exactly (see the module docstring).
     """
     if not isinstance(price_range, (list, tuple)) or len(price_range) != 2:
         raise ValueError(f"price_range must be two prices (low, high), got {price_range!r:.80}")
