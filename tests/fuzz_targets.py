@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 import vpt
-from vpt import book, data, market, privacy, seeds, state, theory, units
+from vpt import book, data, market, privacy, readings, seeds, state, theory, units
 from vpt.book import plotting, report, sweep
 from vpt.chain import coin, day_chain, ledger, recovery, threats
 from vpt.market import auction, experiments, incentives, mechanisms, mining, settlement, stability
@@ -617,7 +617,28 @@ TARGETS: dict[str, Callable[[], Call]] = {
         recovery.recover_vpp,
         {"responses": ["a", "a", None], "n_vpps": 3, "threshold": "network"},
     ),
+    # readings
+    "readings:reading": lambda: (readings.reading, {"key": "dq2"}),
+    "readings:Reading": lambda: (
+        readings.Reading,
+        {"key": "x", "parameter": "x", "paper": "p", "options": ("a", "b"), "book": "a", "unit": ""},
+    ),
+    "readings:Holds.options": lambda: (readings.Holds.options, {"key": "f_i", "options": ["1 price unit per entry"]}),
+    "readings:Holds.interval": lambda: (readings.Holds.interval, {"low": 1.0, "high": 2.0}),
+    "readings:Holds.nowhere": lambda: (readings.Holds.nowhere, {}),
+    "readings:Holds.parse": lambda: (readings.Holds.parse, {"key": "dq2", "description": "from 1 to 2 Wh"}),
+    "readings:Holds.contains": lambda: (readings.Holds.interval(1.0, 2.0).contains, {"value": 1.5}),
+    "readings:Holds.describe": lambda: (readings.Holds.interval(1.0, 2.0).describe, {"key": "dq2"}),
+    "readings:joint_reading": lambda: (
+        readings.joint_reading,
+        {"claims": {"a": {"dq2": readings.Holds.interval(1.0, 2.0)}}, "always": ["b"]},
+    ),
     # report
+    "book.report:collect_readings": lambda: (report.collect_readings, {"notebook_paths": []}),
+    "book.report:readings_table": lambda: (
+        report.readings_table,
+        {"rows": [("claim", "dq2", readings.Holds.interval(None, 38.0), 1)], "label": "tab-readings-x"},
+    ),
     "book.report:collect_verdicts": lambda: (report.collect_verdicts, {"notebook_paths": []}),
     "book.report:collect_findings": lambda: (report.collect_findings, {"notebook_paths": []}),
     "book.report:findings_table": lambda: (
@@ -964,6 +985,7 @@ RECORDS: dict[str, str] = {
     "market.stability:Dq2Map": "market.stability:dq2_map",
     "market.stability:Assignments": "market.stability:assignment_leaders",
     "market.stability:TopSellerCurve": "market.stability:top_seller_curve",
+    "readings:JointReading": "readings:joint_reading",
 }
 
 #: Exceptions, whose contract is to be raised, not called.

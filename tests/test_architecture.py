@@ -11,7 +11,7 @@ import yaml
 import vpt
 
 ROOT = Path(vpt.__file__).resolve().parent
-GROUND = {"vpt._checks", "vpt.data", "vpt.state", "vpt.units", "vpt.seeds"}
+GROUND = {"vpt._checks", "vpt.data", "vpt.state", "vpt.units", "vpt.seeds", "vpt.readings"}
 PARTS = ("market", "privacy", "chain", "theory", "book")
 #: What each layer may import from vpt, besides the ground (the README's module map says the same).
 MAY_IMPORT = {
@@ -88,7 +88,7 @@ def test_imports_sit_at_the_top_except_optional_dependencies(module):
 def test_dir_of_vpt_lists_only_its_subpackages_and_ground_modules():
     public = {m.name for m in pkgutil.iter_modules(vpt.__path__) if not m.name.startswith("_")}
     assert set(dir(vpt)) == public
-    assert {"market", "privacy", "chain", "theory", "book", "data", "state", "units", "seeds"} == public
+    assert {"market", "privacy", "chain", "theory", "book", "data", "state", "units", "seeds", "readings"} == public
 
 
 def test_help_of_vpt_summarises_every_subpackage_and_ground_module():

@@ -15,6 +15,7 @@ They stand on the ground modules:
 - ``vpt.data``: half-hourly household data, a seeded generator and an Ausgrid reader;
 - ``vpt.state``: the system state of a VPP (Algorithm 1);
 - ``vpt.units``: the book's units and the paper's sensitivities F_i, Delta q1 and Delta q2;
+- ``vpt.readings``: the register of what the paper leaves open, the book's reading of each, and the joint reading;
 - ``vpt.seeds``: the seed sets of the seed-dependent verdicts, and what a seed check returns.
 
 Imports run one way, down these layers: the ground imports none of the subpackages; ``vpt.market`` imports
@@ -29,7 +30,7 @@ import importlib as _importlib
 __version__ = "0.1.0"
 
 #: The subpackages and ground modules, the names ``dir(vpt)`` lists.
-_PUBLIC = ("book", "chain", "data", "market", "privacy", "seeds", "state", "theory", "units")
+_PUBLIC = ("book", "chain", "data", "market", "privacy", "readings", "seeds", "state", "theory", "units")
 __all__ = list(_PUBLIC)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from vpt._checks import count, number
+from vpt.readings import Holds, reading
 
 __all__ = [
     "FINDING_MEANING",
@@ -21,9 +22,11 @@ __all__ = [
     "VERDICTS",
     "VERDICT_MEANINGS",
     "collect_findings",
+    "collect_readings",
     "collect_verdicts",
     "findings_table",
     "markdown_table",
+    "readings_table",
     "rounded",
     "verdict_table",
 ]
@@ -247,6 +250,71 @@ def findings_table(rows: Sequence[tuple[str, str]], *, label: str | None = None)
         raise ValueError(f"rows must be a non-empty list of (design element, finding) strings, got {rows!r:.80}")
     caption = "Design findings: flaws in the design where the paper's claim, as written, holds" if label else None
     return markdown_table(["design", "finding"], [tuple(r) for r in rows], label=label, caption=caption)
+
+
+def readings_table(rows: Sequence[tuple], *, label: str | None = None) -> str:
+    """The table of readings a chapter adds after its verdicts: for each claim and open parameter, where it holds.
+
+    Each row is ``(claim, key, holds)`` or ``(claim, key, holds, case)``: the
+    claim as its verdict row states it (or the start of it), a reading of the
+    register (:data:`vpt.readings.READINGS`) the verdict rests on, the options
+    or the interval under which the claim holds (:class:`vpt.readings.Holds`),
+    and the case (default 1). A claim holds if, in one of its cases, every
+    reading takes a value where it holds. The scorecard collects these tables
+    (:func:`collect_readings`) for its joint reading. With a ``label`` it is
+    numbered and captioned "Readings".
+
+    Raises
+    ------
+    ValueError
+        If ``rows`` is not a non-empty list of such tuples, a key is not in the register, or a case is not a
+        positive integer.
+
+    Examples
+    --------
+    >>> print(readings_table([("Fig. 7: VPP 10 leads.", "dq2", Holds.interval(None, 38.5))]))
+    | paper says | case | reading | holds under | the book's reading |
+    | --- | --- | --- | --- | --- |
+    | Fig. 7: VPP 10 leads. | 1 | Delta q2 (`dq2`) | up to 38.5 Wh | 1000 Wh |
+    """
+    if (
+        not isinstance(rows, (list, tuple))
+        or not rows
+        or not all(
+            isinstance(r, (list, tuple))
+            and len(r) in (3, 4)
+            and isinstance(r[0], str)
+            and isinstance(r[1], str)
+            and isinstance(r[2], Holds)
+            for r in rows
+        )
+    ):
+        raise ValueError(f"rows must be a non-empty list of (claim, reading key, Holds[, case]), got {rows!r:.80}")
+    cells = []
+    for claim, key, holds, *case in rows:
+        r = reading(key)
+        book = r.book if isinstance(r.book, str) else f"{r.book:g} {r.unit}"
+        n = count(case[0], "case") if case else 1
+        cells.append((claim, str(n), f"{r.parameter} (`{key}`)", holds.describe(key), book))
+    caption = "Readings: where each claim that rests on an open parameter holds" if label else None
+    return markdown_table(
+        ["paper says", "case", "reading", "holds under", "the book's reading"], cells, label=label, caption=caption
+    )
+
+
+#: The header of a table of readings (:func:`readings_table`).
+_READINGS_HEAD = "| paper says | case | reading | holds under | the book's reading |"
+
+
+def collect_readings(notebook_paths) -> list[tuple[str, str, int, str, Holds]]:
+    """(chapter, claim, case, reading key, where it holds) for the first table of readings in each notebook."""
+    out = []
+    for title, (claim, case, parameter, holds, _) in _collect(notebook_paths, _READINGS_HEAD):
+        m = re.search(r"`(\w+)`", parameter)
+        if m is None or not case.isdigit():
+            raise ValueError(f"{title}: the reading {parameter!r} (case {case!r}) names no register key")
+        out.append((title, claim, int(case), m.group(1), Holds.parse(m.group(1), holds)))
+    return out
 
 
 def _table_at(text: str, head: str) -> list[str]:
