@@ -26,7 +26,7 @@ import numpy as np
 
 import vpt
 from vpt import book, data, market, privacy, readings, seeds, state, theory, units
-from vpt.book import plotting, report, sweep
+from vpt.book import claims, plotting, report, sweep
 from vpt.chain import coin, day_chain, ledger, recovery, threats
 from vpt.market import auction, experiments, incentives, mechanisms, mining, settlement, stability
 from vpt.privacy import accounting, audit, laws, repair
@@ -629,9 +629,18 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "readings:Holds.parse": lambda: (readings.Holds.parse, {"key": "dq2", "description": "from 1 to 2 Wh"}),
     "readings:Holds.contains": lambda: (readings.Holds.interval(1.0, 2.0).contains, {"value": 1.5}),
     "readings:Holds.describe": lambda: (readings.Holds.interval(1.0, 2.0).describe, {"key": "dq2"}),
+    "readings:book_reading": lambda: (readings.book_reading, {}),
+    "readings:holds_under": lambda: (
+        readings.holds_under,
+        {"cases": [{"dq2": readings.Holds.interval(1.0, 2.0)}], "values": {"dq2": 1.5}},
+    ),
     "readings:joint_reading": lambda: (
         readings.joint_reading,
         {"claims": {"a": {"dq2": readings.Holds.interval(1.0, 2.0)}}, "always": ["b"]},
+    ),
+    "book.claims:cause_of": lambda: (
+        claims.cause_of,
+        {"chapter": "dp-audit", "claim": "Theorem 3 (with Lemma 1): the private auction is (eps1 + eps2)-DP."},
     ),
     # report
     "book.report:collect_readings": lambda: (report.collect_readings, {"notebook_paths": []}),
@@ -986,6 +995,7 @@ RECORDS: dict[str, str] = {
     "market.stability:Assignments": "market.stability:assignment_leaders",
     "market.stability:TopSellerCurve": "market.stability:top_seller_curve",
     "readings:JointReading": "readings:joint_reading",
+    "book.claims:RootCause": "book.claims:cause_of",
 }
 
 #: Exceptions, whose contract is to be raised, not called.

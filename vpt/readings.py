@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from vpt._checks import non_negative
 from vpt._checks import text as text_of
 
-__all__ = ["READINGS", "Holds", "JointReading", "Reading", "joint_reading", "reading"]
+__all__ = ["READINGS", "Holds", "JointReading", "Reading", "book_reading", "holds_under", "joint_reading", "reading"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ READINGS: dict[str, Reading] = {
         Reading(
             "price_unit",
             "price unit",
-            "No unit or price range anywhere; Fig. 5 shows welfare 'around 500' (lines 1281-1284).",
+            "No unit or price range anywhere; Fig. 5's seller welfare is 'around 500' with 10 buyers "
+            "(lines 1286-1287).",
             (),
             1.0,
             "x c/kWh",
@@ -95,8 +96,8 @@ READINGS: dict[str, Reading] = {
         Reading(
             "price_over_f_i",
             "price unit / F_i",
-            "F_i and Delta q1 (Eq. 9-10) are never given a value or a unit, nor are the prices (lines 700-832): "
-            "PPoEM's noise against the prices depends only on their ratio.",
+            "F_i (Eq. 9; Algorithm 3 line 15, paper line 753) and Delta q1 (Eq. 10, lines 831-832) are never given "
+            "a value or a unit, nor are the prices: PPoEM's noise against the prices depends only on their ratio.",
             (),
             1.0,
             "x",
@@ -104,15 +105,16 @@ READINGS: dict[str, Reading] = {
         Reading(
             "f_i",
             "F_i",
-            "The Laplace sensitivity of Eq. 9, 'F_i', never given a value; the proof of Theorem 1 cites Dwork "
-            "and Roth's Theorem 3.6 (lines 1532-1545).",
+            "The Laplace sensitivity of Eq. 9, 'F_i', never given a value; the proof of Theorem 1 takes bids at "
+            "distance at most 1 and rounds its product over the string to exp(eps1) 'considering the Theorem 3.6' of "
+            "Dwork and Roth (lines 1532-1549).",
             ("1 price unit per entry", "L1 sensitivity of the string"),
             "1 price unit per entry",
         ),
         Reading(
             "dq1",
             "Delta q1",
-            "The sensitivity of Eq. 10's quality q1, never given a value (lines 820-832).",
+            "The sensitivity of Eq. 10's quality q1, 'can be varied according to the requirement' (lines 831-832).",
             ("Delta q1 >= F_i", "Delta q1 < F_i"),
             "Delta q1 >= F_i",
         ),
@@ -136,16 +138,16 @@ READINGS: dict[str, Reading] = {
         Reading(
             "interval",
             "price interval",
-            "The string lies 'in between the ask and the final price' and the price is 'always greater than the "
-            "ask and less than the bidding value' (lines 709-713, 822-824). Dropping it is not a reading but a "
-            "change of the mechanism (the book's 'bare' mechanism).",
+            "The string lies 'in between the ask and the final price' (lines 712-713) and the price is 'always "
+            "greater than the ask and less than the bidding value' (lines 835-836). Dropping it is not a reading but "
+            "a change of the mechanism (the book's 'bare' mechanism).",
             ("string and price in [ask, bid]", "final price only in [ask, bid]"),
             "string and price in [ask, bid]",
         ),
         Reading(
             "seller_order",
             "seller order",
-            "Algorithm 2 loops over sellers without saying in which order (lines 468-480).",
+            "Algorithm 2 loops 'for each seller' (its line 2, paper line 498) without saying in which order.",
             ("sorted by ask", "given order, skipping failures", "given order, stopping at the first failure"),
             "sorted by ask",
         ),
@@ -159,7 +161,7 @@ READINGS: dict[str, Reading] = {
         Reading(
             "ties",
             "ties for the top seller",
-            "Table II's incentive rewards 'the VPP that traded most'; ties are not discussed.",
+            "The election rewards the VPP that trades most (Eq. 4-5, Table II at line 1301); ties are not discussed.",
             ("every tied VPP counts", "the lowest index only"),
             "every tied VPP counts",
         ),
@@ -174,45 +176,47 @@ READINGS: dict[str, Reading] = {
         Reading(
             "price_rule",
             "PoEM's price",
-            "The buyer pays its bid (Eq. 3, Algorithm 2 line 11); Sec. V-A says the final price is the ask.",
+            "The buyer pays its bid (Eq. 3, Algorithm 2 line 11); Sec. V-A says 'in case of POEM algorithm the final "
+            "price is the ask of seller' (lines 1292-1293).",
             ("bid (Eq. 3)", "ask (Sec. V-A)"),
             "bid (Eq. 3)",
         ),
         Reading(
             "election_scope",
             "what Theorem 2 covers",
-            "Theorem 2 proves one exponential draw (lines 966-972, Eq. 20); Algorithm 3 draws and pays three "
-            "winners (lines 800-804, 865).",
+            "Theorem 2 (lines 968-970) and its proof (from line 1552) cover one exponential draw; Algorithm 3 draws "
+            "and pays three winners (its lines 42-44, paper lines 800-804; line 865).",
             ("the leader", "the released three winners"),
             "the leader",
         ),
         Reading(
             "neighbours",
             "neighbouring datasets",
-            "The proof writes datasets as Dwork-Roth histograms (add/remove) but moves one bid by at most 1 "
-            "(lines 1533-1545).",
+            "The proof of Theorem 1 takes W_bid, W'_bid in N^|X|, Dwork and Roth's histograms (add/remove), with "
+            "||W_bid - W'_bid|| <= 1, a bid moved by at most 1 (lines 1532-1533).",
             ("bounded change", "add/remove"),
             "bounded change",
         ),
         Reading(
             "election_criterion",
             "what hiding the top trader asks",
-            "A VPP with a low trading score keeps a chance to win (lines 338-340).",
+            "'there are chances that a VPP with low trading score can also become winner due to differential "
+            "privacy' (lines 337-340).",
             ("a low-trading VPP keeps a chance", "loss <= 1 with half of PoEM's advantage"),
             "a low-trading VPP keeps a chance",
         ),
         Reading(
             "signatures",
             "transaction signatures",
-            "Transactions carry the traders' signatures and blocks SHA-256 hashes (lines 400-404, 911-925); "
-            "who signs what is not specified.",
+            "A transaction holds seller, buyer, energy, coins and time slot (lines 400-403); validators recompute "
+            "the block's SHA-256 hash (lines 917-925); who signs what is not specified.",
             ("hashes only", "both parties and the leader sign, trade ids unique"),
             "both parties and the leader sign, trade ids unique",
         ),
         Reading(
             "majority",
             "honest VPPs",
-            "Recovery takes the majority hash (Algorithm 4, lines 1186-1240); no bound on faulty VPPs is stated.",
+            "Recovery takes the majority hash (Algorithm 4, lines 1186-1239); no bound on faulty VPPs is stated.",
             ("an honest majority", "no assumption"),
             "an honest majority",
         ),
@@ -226,21 +230,24 @@ READINGS: dict[str, Reading] = {
         Reading(
             "rewards_published",
             "rewards on the ledger",
-            "Algorithm 3 returns and pays the rewards (line 54); the ledger's contents are listed at lines 400-404.",
+            "Algorithm 3 returns and pays the rewards (its line 54); a transaction's contents are listed at lines "
+            "400-403, a block's rewards are not.",
             ("recorded on the ledger", "kept off the ledger"),
             "recorded on the ledger",
         ),
         Reading(
             "complexity_scope",
             "what 'complexity O(n)' measures",
-            "Table II lists O(n) for every mining mechanism; Theorem 10 gives the auction O(SN).",
+            "Table II (line 1301) lists O(n) for every mining mechanism; Theorem 10 (line 1146) gives the auction "
+            "O(SN).",
             ("the election step", "the whole round"),
             "the election step",
         ),
         Reading(
             "trade_sizes",
             "reported trades in Theorem 6",
-            "'Equal reporting slots' (lines 1005-1030); trade sizes are not said.",
+            "The proof of Theorem 6 divides trading 'into equal reporting slots' (line 1682); trade sizes are not "
+            "said.",
             ("equal slots", "trades of different sizes"),
             "equal slots",
         ),
@@ -423,6 +430,35 @@ def _candidates(key: str, claims: Mapping[str, Cases]) -> list[str | float]:
 def _holds(cases: Cases, at: Mapping[str, str | float]) -> Mapping[str, Holds] | None:
     """The first case of a claim that holds at the values ``at`` (None if none does)."""
     return next((deps for deps in cases if all(h.contains(at[k]) for k, h in deps.items())), None)
+
+
+def book_reading() -> dict[str, str | float]:
+    """The book's own reading of every open parameter: ``{key: option or number}``."""
+    return {k: r.book for k, r in READINGS.items()}
+
+
+def holds_under(cases: Cases | Mapping[str, Holds], values: Mapping[str, str | float]) -> bool:
+    """Whether a claim with these cases holds when each reading takes its value in ``values``.
+
+    Raises
+    ------
+    ValueError
+        If the cases are malformed or ``values`` lacks a reading a case needs.
+
+    Examples
+    --------
+    >>> holds_under({"dq2": Holds.interval(None, 38.0)}, book_reading())
+    False
+    >>> holds_under({"dq2": Holds.interval(None, 38.0)}, {"dq2": 30.0})
+    True
+    """
+    cases = _validated({"claim": cases})["claim"]
+    if not isinstance(values, Mapping):
+        raise ValueError(f"values must map each reading to its value, got {values!r:.80}")
+    missing = {k for deps in cases for k in deps} - set(values)
+    if missing:
+        raise ValueError(f"values gives no value for {sorted(missing)}")
+    return _holds(cases, values) is not None
 
 
 def _validated(claims: object) -> dict[str, list[Mapping[str, Holds]]]:

@@ -1,19 +1,20 @@
 """The book: the data the chapters run on, their tables and verdicts, plots, the seed sweep and the benchmark.
 
 - :mod:`~vpt.book.settings`: the households, VPPs and period every chapter runs on (``python -m vpt.book`` checks them);
-- :mod:`~vpt.book.report`: Markdown tables, verdicts and the numbers glued into the prose;
+- :mod:`~vpt.book.report`: Markdown tables, verdicts, readings and the numbers glued into the prose;
+- :mod:`~vpt.book.claims`: the root cause of each refutation and the map of the paper's claims to verdict rows;
 - :mod:`~vpt.book.plotting`: Matplotlib helpers shared by the chapters;
 - :mod:`~vpt.book.sweep`: the sweep of every part's seed checks (``python -m vpt.book.sweep``);
 - :mod:`~vpt.book.bench`: the benchmark (``python -m vpt.book.bench``).
 
 The public names of :mod:`~vpt.book.settings`, :mod:`~vpt.book.report` and
-:mod:`~vpt.book.plotting` are also names of the package. The two commands,
+:mod:`~vpt.book.plotting` are also names of the package (:mod:`~vpt.book.claims` is a module of it). The two commands,
 :mod:`~vpt.book.sweep` and :mod:`~vpt.book.bench`, are imported on demand
 (``from vpt.book import sweep``), so that ``python -m`` runs them without
 importing them twice.
 """
 
-from vpt.book import plotting, report, settings
+from vpt.book import claims, plotting, report, settings
 from vpt.book.plotting import STATE_COLOURS, plot_demand_with_states
 from vpt.book.report import (
     FINDING_MEANING,
@@ -21,9 +22,11 @@ from vpt.book.report import (
     VERDICT_MEANINGS,
     VERDICTS,
     collect_findings,
+    collect_readings,
     collect_verdicts,
     findings_table,
     markdown_table,
+    readings_table,
     rounded,
     verdict_table,
 )
@@ -40,12 +43,15 @@ __all__ = [
     "VERDICT_MEANINGS",
     "BookData",
     "book_data",
+    "claims",
     "collect_findings",
+    "collect_readings",
     "collect_verdicts",
     "findings_table",
     "markdown_table",
     "plot_demand_with_states",
     "plotting",
+    "readings_table",
     "report",
     "rounded",
     "settings",
