@@ -83,6 +83,24 @@ ROOT_CAUSES: dict[str, RootCause] = {
             "The highest bid meets the lowest ask and pays its bid (Eq. 1-3): a seller gains by under-asking and a "
             "buyer by shading; PPoEM keeps this allocation.",
         ),
+        RootCause(
+            "price_transfer",
+            "a price only moves welfare between the two sides",
+            "PPoEM keeps PoEM's allocation and draws a price no higher than the bid (lines 704-706, 835-836): "
+            "what buyers gain, sellers lose, so it cannot raise both sides' welfare.",
+        ),
+        RootCause(
+            "quadratic_auction",
+            "the auction's nested loops",
+            "Algorithm 2 scans every remaining bid for every seller (its lines 2-15): Theta(SN) operations for an "
+            "allocation that sorting reaches in O(n log n).",
+        ),
+        RootCause(
+            "recorded_energy",
+            "the election rewards recorded energy",
+            "Eq. 4-7 and 11 weigh the energy a VPP records, which its own homes can trade back and forth for "
+            "the fees alone.",
+        ),
     )
 }
 
@@ -103,6 +121,9 @@ CAUSES: dict[tuple[str, str], str] = {
     ("race-and-capture", "Fig. 9: with equal transition probabilities"): "convergence_rate",
     ("winning-and-profit", "Theorem 8 as a formula over sets of states"): "theorem8_sets",
     ("incentives", "Incentive-compatible energy trading"): "sorted_matching",
+    ("market", "PPoEM maximises social welfare for both participants"): "price_transfer",
+    ("complexity", "Sec. IV-F (lines 1129-1132)"): "quadratic_auction",
+    ("incentives", "Sec. II-E (lines 282-284): VPPs report their truthful"): "recorded_energy",
 }
 
 

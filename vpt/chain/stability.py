@@ -45,5 +45,5 @@ def _check_integrity(seeds: Seeds) -> Replicate:
 CHECKS: tuple[SeedCheck, ...] = (
     SeedCheck("ledger", "Theorem 4, block integrity", _check_integrity),
     SeedCheck("ledger", "Theorem 4, data availability", _check_recovery),
-    SeedCheck("ledger", "Algorithm 4: a recovering node", _check_recovery),
+    SeedCheck("ledger", "Algorithm 4: a recovering VPP", _check_recovery),
 )

@@ -419,13 +419,16 @@ class Assignments:
 
     ``poem_first``: the VPP clearly first under PoEM (-1 if none, see :func:`clear_lead`); ``poem_paper``: whether
     that is the last VPP with the second-last next (the paper's VPP 10, then VPP 9); ``ppoem_big_first``: the
-    Delta q2 values (Wh) at which the last VPP is clearly first under PPoEM at eps3 = 0.1 (:func:`dq2_map`).
+    Delta q2 values (Wh) at which the last VPP is clearly first under PPoEM at eps3 = 0.1 (:func:`dq2_map`);
+    ``energy_order``: whether the first VPP (the paper's VPP 1, the fewest homes) traded the least energy over the
+    period and the last (VPP 10) the most, the order lines 1340-1345 describe (empty when built by hand).
     """
 
     n_vpps: int
     poem_first: tuple[int, ...]
     poem_paper: tuple[bool, ...]
     ppoem_big_first: tuple[tuple[float, ...], ...]
+    energy_order: tuple[bool, ...] = ()
 
 
 def _energy_rows(energy_rows: ArrayLike) -> NDArray[np.float64]:
@@ -464,7 +467,7 @@ def assignment_leaders(
     limits = limits_from_quantiles(demand, (0.5, 0.9, 0.99))
     per_home = ("customer", "postcode", "capacity_kwp", "consumption", "controlled_load", "generation")
     big, second = len(vpp_sizes) - 1, len(vpp_sizes) - 2
-    firsts, paper_order, ppoem = [], [], []
+    firsts, paper_order, ppoem, energy_order = [], [], [], []
     for _ in range(n_assign):
         perm = rng.permutation(homes.n_homes)
         shuffled = dataclasses.replace(homes, **{f: getattr(homes, f)[perm] for f in per_home})
@@ -476,7 +479,9 @@ def assignment_leaders(
         firsts.append(f if clear else -1)
         paper_order.append(clear and f == big and n2 == second)
         ppoem.append(dq2_map(e, n_elections, flat=False).big_first)
-    return Assignments(len(vpp_sizes), tuple(firsts), tuple(paper_order), tuple(ppoem))
+        total = e.sum(axis=0)
+        energy_order.append(bool(np.argmin(total) == 0 and np.argmax(total) == big))
+    return Assignments(len(vpp_sizes), tuple(firsts), tuple(paper_order), tuple(ppoem), tuple(energy_order))
 
 
 def assignment_verdict(holds: Sequence[bool], typical: float = TYPICAL_SHARE) -> str:
