@@ -85,6 +85,14 @@ READINGS: dict[str, Reading] = {
     r.key: r
     for r in (
         Reading(
+            "state_boundaries",
+            "the state limits",
+            "Algorithm 1's conditions read 0 < G_g < S_l, S_l < G_g < B_r, ... as extracted (paper lines 429-438): "
+            "a demand equal to a limit falls in no state unless one side includes it.",
+            ("half-open, each limit in the lower state", "strict, as extracted"),
+            "half-open, each limit in the lower state",
+        ),
+        Reading(
             "price_unit",
             "price unit",
             "No unit or price range anywhere; Fig. 5's seller welfare is 'around 500' with 10 buyers "
@@ -212,6 +220,23 @@ READINGS: dict[str, Reading] = {
             "the block's SHA-256 hash (lines 917-925); who signs what is not specified.",
             ("hashes only", "both parties and the leader sign, trade ids unique"),
             "both parties and the leader sign, trade ids unique",
+        ),
+        Reading(
+            "meter_ids",
+            "smart meter ids",
+            "An account needs a profile approved by authoritative nodes 'after careful analysis', and a smart meter "
+            "id 'can only be used to create a single account' (lines 1662-1668); what the approval checks is not "
+            "said.",
+            ("approved ids are genuine meters", "ids are self-declared"),
+            "approved ids are genuine meters",
+        ),
+        Reading(
+            "coin_rules",
+            "the coin rules",
+            "Participants 'can only earn coins by selling their energy' and 'only spend the VPP coin by purchasing "
+            "energy', and exchange it only via authoritative nodes (lines 935-942); who enforces it is not said.",
+            ("enforced by the ledger's validation", "stated only"),
+            "enforced by the ledger's validation",
         ),
         Reading(
             "majority",
