@@ -180,6 +180,22 @@ def test_reader_accepts_the_real_layout_with_row_quality_and_title(tmp_path):
     assert h.n_homes == 3 and h.n_days == 2
 
 
+def test_reader_accepts_a_file_without_its_title_line_and_names_only_the_missing_columns(tmp_path):
+    lines = _lines(tmp_path)
+    with_title = read_ausgrid(_write(tmp_path, lines, "titled.csv"))
+    without = read_ausgrid(_write(tmp_path, lines[1:], "untitled.csv"))
+    assert np.array_equal(without.consumption, with_title.consumption)
+    assert np.array_equal(without.customer, with_title.customer)
+    bad = [lines[1].replace(",Postcode", ",PostCode"), *lines[2:]]
+    with pytest.raises(ValueError, match=r"line 1: missing column\(s\) Postcode \(found 52 of the 53 needed") as info:
+        read_ausgrid(_write(tmp_path, bad, "untitled-bad.csv"))
+    assert "0:30" not in str(info.value).split("(found")[0]
+    with pytest.raises(ValueError, match=r"untitled-bad2.csv, line 3, column '3:00': 'n/a' is not a number"):
+        read_ausgrid(
+            _write(tmp_path, [lines[1], lines[2], _edit(lines[3], 10, "n/a"), *lines[4:]], "untitled-bad2.csv")
+        )
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [

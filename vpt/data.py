@@ -583,7 +583,8 @@ class _FileError(ValueError):
 def read_ausgrid(path: str | Path) -> Households:
     """Read an Ausgrid solar home half-hour CSV file (``.csv`` or ``.csv.gz``).
 
-    The file has one title line, then the header ``Customer, Generator
+    The file has one title line (optional: a file that starts with the
+    header is read too), then the header ``Customer, Generator
     Capacity, Postcode, Consumption Category, date, 0:30, ..., 23:30, 0:00``
     (a trailing ``Row Quality`` column is allowed and ignored), then one row
     per customer, day and category: ``GC`` general consumption, ``CL``
@@ -628,8 +629,8 @@ def _read_rows(fh: IO[str], where: str) -> Households:
     meta: dict[int, tuple[float, int, int]] = {}
     with fh:
         reader = csv.reader(fh)
-        header, col = _read_header(reader, where)
-        for line_no, row in enumerate(reader, start=3):
+        header, col, header_line = _read_header(reader, where)
+        for line_no, row in enumerate(reader, start=header_line + 1):
             if not row or all(not c.strip() for c in row):
                 continue
             customer, capacity, postcode, category, date, values = _parse_row(
@@ -648,17 +649,31 @@ def _read_rows(fh: IO[str], where: str) -> Households:
     return _assemble_households(rows, meta, where)
 
 
-def _read_header(reader: Any, where: str) -> tuple[list[str], dict[str, int]]:
-    """Skip the title line, read the column names; the header and each needed column's index."""
+def _read_header(reader: Any, where: str) -> tuple[list[str], dict[str, int], int]:
+    """Read the column names, after the title line if there is one.
+
+    Returns the header, each needed column's index and the line number of
+    the header. Ausgrid's files start with a title line; a file saved
+    without it starts with the header, recognised by its ``Customer`` and
+    ``date`` columns.
+    """
     try:
-        next(reader)  # title line
-        header = [c.strip() for c in next(reader)]
+        first = [c.strip() for c in next(reader)]
+        if "Customer" in first and "date" in first:
+            header, line = first, 1
+        else:
+            header, line = [c.strip() for c in next(reader)], 2
     except StopIteration:
         raise ValueError(f"{where}: no header line (expected a title line, then the column names)") from None
     missing = [c for c in _ID_COLUMNS + _TIME_COLUMNS if c not in header]
     if missing:
-        raise ValueError(f"{where}, line 2: missing column(s) {', '.join(missing)}")
-    return header, {name: header.index(name) for name in _ID_COLUMNS + _TIME_COLUMNS}
+        found = len(set(header) & set(_ID_COLUMNS + _TIME_COLUMNS))
+        raise ValueError(
+            f"{where}, line {line}: missing column(s) {', '.join(missing)} (found {found} of the "
+            f"{len(_ID_COLUMNS + _TIME_COLUMNS)} needed; the header must name Customer, Generator Capacity, "
+            "Postcode, Consumption Category, date and the 48 half-hours 0:30 ... 23:30, 0:00)"
+        )
+    return header, {name: header.index(name) for name in _ID_COLUMNS + _TIME_COLUMNS}, line
 
 
 def _parse_row(
