@@ -38,6 +38,14 @@ export PYDEVD_DISABLE_FILE_VALIDATION=1
 # (vpt.book); scripts/book and scripts/chapter honour them, scripts/test says what it does with them.
 VPT_DATA_VARS=(VPT_HOUSEHOLDS VPT_HOMES VPT_VPP_SIZES VPT_START VPT_DAYS)
 
+# The VPT_* data settings in force, one NAME=value per line (empty: the shipped data and the defaults).
+vpt_settings() {
+  local v
+  for v in "${VPT_DATA_VARS[@]}"; do
+    [ -z "${!v:-}" ] || printf '%s=%s\n' "$v" "${!v}"
+  done
+}
+
 # The browser test (scripts/test) drives Debian's Chromium through its ChromeDriver.
 # Installed here when missing and possible; VPT_SKIP_BROWSER_TEST=1 skips the test, loudly.
 ensure_browser() {

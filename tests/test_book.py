@@ -61,6 +61,7 @@ def test_fewer_homes_need_vpp_sizes_that_add_up(files, monkeypatch):
     ("name", "value", "message"),
     [
         ("VPT_START", "2014-01-01", "outside the file"),
+        ("VPT_START", "27-01-2013", r"give YYYY-MM-DD \(e.g. 2013-01-27\) or Ausgrid's D/MM/YYYY"),
         ("VPT_DAYS", "40", "has 31 days"),
         ("VPT_DAYS", "two", "not a whole number"),
         ("VPT_VPP_SIZES", "3,x", "comma-separated"),
@@ -73,8 +74,9 @@ def test_bad_settings_are_refused_with_a_message(monkeypatch, name, value, messa
         book_data()
 
 
-def test_period_and_start_can_be_chosen(monkeypatch):
-    monkeypatch.setenv("VPT_START", "2013-01-10")
+@pytest.mark.parametrize("start", ["2013-01-10", "10/01/2013"])  # ISO, and Ausgrid's own day/month/year
+def test_period_and_start_can_be_chosen(monkeypatch, start):
+    monkeypatch.setenv("VPT_START", start)
     monkeypatch.setenv("VPT_DAYS", "7")
     book = book_data()
     assert book.period == "the 7 days from 2013-01-10 to 2013-01-16"

@@ -15,6 +15,7 @@ import gzip
 import io
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -829,16 +830,25 @@ def _path(value: Any, name: str) -> Path:
     return Path(value)
 
 
+_DATE_FORMATS = "YYYY-MM-DD (e.g. 2013-01-27) or Ausgrid's D/MM/YYYY (e.g. 27/01/2013)"
+
+
 def _date(value: Any, name: str) -> Any:
-    """A calendar day from an ISO string, ``datetime.date`` or ``numpy.datetime64``."""
+    """A calendar day from an ISO string, Ausgrid's ``d/mm/yyyy``, ``datetime.date`` or ``numpy.datetime64``."""
     if not isinstance(value, (str, dt.date, np.datetime64)):
-        raise ValueError(f"{name} must be an ISO date, datetime.date or numpy.datetime64, got {value!r:.80}")
+        raise ValueError(f"{name} must be a date, {_DATE_FORMATS}, or a datetime.date, got {value!r:.80}")
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value.strip()):
+        d, m, y = (int(x) for x in value.strip().split("/"))
+        try:
+            return np.datetime64(dt.date(y, m, d), "D")
+        except ValueError:
+            raise ValueError(f"{name} is not a date: {value!r:.80} (day/month/year)") from None
     try:
         day = np.datetime64(value, "D")  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name} is not a date: {value!r:.80}") from None
+        raise ValueError(f"{name} is not a date: {value!r:.80}; give {_DATE_FORMATS}") from None
     if np.isnat(day):
-        raise ValueError(f"{name} is not a date: {value!r:.80}")
+        raise ValueError(f"{name} is not a date: {value!r:.80}; give {_DATE_FORMATS}")
     return day
 
 

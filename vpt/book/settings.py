@@ -43,7 +43,7 @@ ENVIRONMENT = {
     "VPT_HOUSEHOLDS": "an Ausgrid-format file (default: the shipped synthetic data)",
     "VPT_HOMES": f"number of homes (default {DEFAULT_HOMES})",
     "VPT_VPP_SIZES": "comma-separated VPP sizes adding up to VPT_HOMES (default the paper's ten VPPs)",
-    "VPT_START": "first day of the analysis period, ISO date (default the file's first day)",
+    "VPT_START": "first day of the analysis period, YYYY-MM-DD or Ausgrid's D/MM/YYYY (default the file's first day)",
     "VPT_DAYS": f"days in the period (default {DEFAULT_DAYS}, or fewer if the file ends sooner)",
 }
 
