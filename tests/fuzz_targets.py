@@ -261,6 +261,10 @@ TARGETS: dict[str, Callable[[], Call]] = {
         day_chain.build_day_chain,
         {"homes": homes(), "day": "2013-01-01", "rng": rng(), "mining_reward": 500, "vpp_sizes": (2, 2)},
     ),
+    "chain.day_chain:build_trading_day_chain": lambda: (
+        day_chain.build_trading_day_chain,
+        {"homes": homes(), "seed": 3, "prefer": 1, "mining_reward": 500, "vpp_sizes": (2, 2)},
+    ),
     "market.experiments:coin_flows": lambda: (
         experiments.coin_flows,
         {"run": election_run(), "rounds": month()["poem"]},

@@ -20,6 +20,7 @@ HEAVY = {
     "market.incentives:best_wash_trade": 15,
     "data:generate_households": 10,
     "chain.day_chain:build_day_chain": 10,
+    "chain.day_chain:build_trading_day_chain": 10,
     "market.experiments:month_of_rounds": 10,
     "market.experiments:run_elections": 15,
     "market.rounds:auction_welfare": 15,

@@ -1,5 +1,7 @@
 """Ledger, VPP coin and recovery (Algorithm 4)."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -292,6 +294,23 @@ def test_day_chain_is_valid_and_coins_balance():
     chain.validate(d.registry)
     d.wallets.check_conservation()
     assert len(chain.blocks) > 0
+
+
+def test_a_day_without_trades_gives_way_to_the_next_day_with_trades_and_a_sunless_period_is_refused():
+    homes = data.generate_households(12, "2013-01-01", 3, seed=2)
+    rainy = homes.generation.copy()
+    rainy[:, 48:96] = 0.0  # the second day: no sun, no surplus, no trade
+    wet = dataclasses.replace(homes, generation=rainy)
+    assert len(day_chain.build_day_chain(wet, "2013-01-02", np.random.default_rng(3), vpp_sizes=(6, 6)).vpp_energy) == 0
+    day, chain = day_chain.build_trading_day_chain(wet, 3, prefer=1, vpp_sizes=(6, 6))
+    assert day == "2013-01-03" and len(chain.vpp_energy) > 0
+    chain.ledger.read(chain.homes[0]).validate(chain.registry)
+    # the chain of a day does not depend on the days tried before it
+    direct = day_chain.build_day_chain(wet, "2013-01-03", np.random.default_rng(3), vpp_sizes=(6, 6))
+    assert chain.ledger.read(chain.homes[0]).head_hash == direct.ledger.read(direct.homes[0]).head_hash
+    dark = dataclasses.replace(homes, generation=np.zeros_like(homes.generation))
+    with pytest.raises(ValueError, match="no day from 2013-01-01 to 2013-01-03 has a trade"):
+        day_chain.build_trading_day_chain(dark, 3, vpp_sizes=(6, 6))
 
 
 def test_cached_signature_checks_still_refuse_any_other_message_signature_or_key(net):

@@ -21,7 +21,7 @@ from vpt.market.mining import elect
 from vpt.market.rounds import PAPER_VPP_SIZES, PriceModel, assign_vpps, hourly_energy, household_prices, trading_round
 from vpt.state import SystemState, classify_demand, limits_from_quantiles
 
-__all__ = ["DayChain", "build_day_chain"]
+__all__ = ["DayChain", "build_day_chain", "build_trading_day_chain"]
 
 
 @dataclass
@@ -114,3 +114,48 @@ def build_day_chain(
         ledger.append(miners[0], txs, miners, rewards, key=keys[miners[0]], fee_permille=permille)
         unpaid = wallets.pay_rewards(miners, shares, mining_reward)
     return DayChain(registry, keys, ledger, wallets, home_ids, vpp_ids, np.array(energies), unpaid)
+
+
+def build_trading_day_chain(
+    homes: Households,
+    seed: int,
+    *,
+    prefer: int = 1,
+    mining_reward: int = 500,
+    vpp_sizes: ArrayLike = PAPER_VPP_SIZES,
+) -> tuple[str, DayChain]:
+    """The chain of the first day with trades, from the period's day ``prefer`` on (then the days before it).
+
+    A day without a trade (a rainy day: no home has a surplus) gives an empty
+    chain, on which nothing can be shown; this tries day ``prefer`` (0 is the
+    period's first), then the later days, then the earlier ones, and returns
+    the first day whose chain has a block, with that chain. Each day is
+    built with ``default_rng(seed)``, so the chain does not depend on how many
+    days were tried.
+
+    Returns
+    -------
+    tuple of (str, DayChain)
+        The day (ISO) and its chain.
+
+    Raises
+    ------
+    ValueError
+        If no day of the period has a trade (the chapter then has no chain to
+        show: the data hold no surplus that meets a demand).
+    """
+    instance(homes, Households, "homes")
+    seed = count(seed, "seed", minimum=0)
+    prefer = count(prefer, "prefer", minimum=0)
+    days = [str(d) for d in homes.days()]
+    first = min(prefer, len(days) - 1)
+    for day in [*days[first:], *days[:first][::-1]]:
+        chain = build_day_chain(
+            homes, day, np.random.default_rng(seed), mining_reward=mining_reward, vpp_sizes=vpp_sizes
+        )
+        if len(chain.vpp_energy):  # a block per round with trades
+            return day, chain
+    raise ValueError(
+        f"no day from {days[0]} to {days[-1]} has a trade (no home's surplus meets another's demand at a price "
+        "both accept): there is no chain to record; choose a period with sun (VPT_START, VPT_DAYS)"
+    )
