@@ -55,6 +55,16 @@ def homes() -> data.Households:
 
 
 @functools.cache
+def _net_csv() -> Path:
+    """A one-day net-energy file of two homes (data.read_net)."""
+    path = _tmp("net.csv")
+    t = np.arange("2013-01-01T00:00", "2013-01-02T00:00", 30, dtype="datetime64[m]")
+    rows = [f"{c},{str(x).replace('T', ' ')},{0.1 * (k % 5) - 0.2:.2f}" for c in (3, 7) for k, x in enumerate(t)]
+    Path(path).write_text("\n".join(["customer,timestamp,net_kwh", *rows]) + "\n")
+    return path
+
+
+@functools.cache
 def month() -> dict[str, market.MonthRounds]:
     return experiments.month_of_rounds(homes(), rng(), epsilons=(0.1,), length=3, vpp_sizes=(2, 2))
 
@@ -261,6 +271,18 @@ TARGETS: dict[str, Callable[[], Call]] = {
         day_chain.build_day_chain,
         {"homes": homes(), "day": "2013-01-01", "rng": rng(), "mining_reward": 500, "vpp_sizes": (2, 2)},
     ),
+    "data:households_from_net": lambda: (
+        data.households_from_net,
+        {
+            "customer": [7, 3],
+            "timestamps": np.arange("2013-01-01T00:00", "2013-01-02T00:00", 30, dtype="datetime64[m]"),
+            "net_kwh": np.tile(np.linspace(-0.5, 0.5, 48), (2, 1)),
+            "postcode": [2000, 2001],
+            "capacity_kwp": [1.5, 2.0],
+        },
+    ),
+    "data:read_net": lambda: (data.read_net, {"path": _net_csv()}),
+    "data:is_net_file": lambda: (data.is_net_file, {"path": _net_csv()}),
     "chain.day_chain:build_trading_day_chain": lambda: (
         day_chain.build_trading_day_chain,
         {"homes": homes(), "seed": 3, "prefer": 1, "mining_reward": 500, "vpp_sizes": (2, 2)},

@@ -17,6 +17,7 @@ from vpt.data import (
     annual_summary,
     generate_households,
     read_ausgrid,
+    read_net,
     write_ausgrid,
 )
 
@@ -293,3 +294,54 @@ def test_load_households_prefers_argument_then_environment_then_shipped(tmp_path
     monkeypatch.setenv(data.HOUSEHOLDS_ENV, str(small))
     assert data.load_households().n_homes == 3
     assert data.load_households(data.shipped_path()).n_homes == 100
+
+
+def _net_file(path, homes):
+    net = homes.consumption - homes.generation
+    with gzip.open(path, "wt", newline="") as fh:
+        fh.write("customer,timestamp,net_kwh\n")
+        for i, c in enumerate(homes.customer):
+            for t, v in zip(homes.timestamps, net[i], strict=True):
+                fh.write(f"{c},{str(t).replace('T', ' ')},{v:.3f}\n")
+    return path
+
+
+def test_net_energy_reads_as_imports_and_exports_and_keeps_every_hours_net(tmp_path):
+    from vpt.market.rounds import hourly_energy
+
+    homes = generate_households(4, "2013-01-01", 2, seed=3)
+    net = read_net(_net_file(tmp_path / "net.csv.gz", homes))
+    assert np.array_equal(net.customer, homes.customer)
+    assert np.all((net.consumption == 0) | (net.generation == 0))
+    gross_surplus, gross_deficit, _ = hourly_energy(homes)
+    net_surplus, net_deficit, _ = hourly_energy(net)
+    # the half-hourly net is kept (to the file's three decimals), so is every hour's surplus and deficit
+    assert np.allclose(net_surplus, gross_surplus, atol=2e-3) and np.allclose(net_deficit, gross_deficit, atol=2e-3)
+    assert net.consumption.sum() < homes.consumption.sum()  # what the home used of its own PV is gone
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["customer,time,net"], "line 1: the header must be customer,timestamp,net_kwh"),
+        (["customer,timestamp,net_kwh", "7,2013-01-01 00:00,1_000"], "'1_000' is not a plain decimal number"),
+        (["customer,timestamp,net_kwh", "7,2013-01-01 00:00,nan"], "'nan' is not a plain decimal number"),
+        (["customer,timestamp,net_kwh", "x7,2013-01-01 00:00,0.1"], "'x7' is not a whole number id"),
+        (["customer,timestamp,net_kwh", "7,01/01/2013 00:00,0.1"], "is not YYYY-MM-DD HH:MM"),
+        (["customer,timestamp,net_kwh", "7,2013-01-01 00:00,0.1", "7,2013-01-01 00:00,0.2"], "a second reading"),
+        (["customer,timestamp,net_kwh", "7,2013-01-01 00:00,0.1"], "whole days of consecutive half-hours"),
+        (["customer,timestamp,net_kwh"], "no data rows"),
+    ],
+)
+def test_net_reader_names_the_line_and_what_is_wrong(tmp_path, lines, message):
+    path = _write(tmp_path, lines, "net.csv")
+    with pytest.raises(ValueError, match=message) as info:
+        read_net(path)
+    assert str(path) in str(info.value)
+
+
+def test_ausgrid_reader_takes_plain_decimals_only(tmp_path):
+    lines = _lines(tmp_path)
+    for bad in ("1_0", "\u0661", "inf"):
+        with pytest.raises(ValueError, match="is not a number"):
+            read_ausgrid(_write(tmp_path, [*lines[:3], _edit(lines[3], 10, bad), *lines[4:]], "b.csv"))

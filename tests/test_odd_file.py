@@ -77,3 +77,31 @@ def test_every_chapter_runs_on_a_real_like_file_and_says_so(tmp_path):
         assert not stale, (name, stale)
     ledger = rendered_text(nbformat.read(out / "chapters" / "ledger.ipynb", as_version=4))
     assert "2013-02-03 (the period's second day, 2013-02-02, has no trade)" in ledger
+
+
+def test_a_net_only_file_runs_and_every_page_says_what_net_data_cannot_give(tmp_path):
+    homes = data.read_ausgrid(odd_file(tmp_path / "extract.csv.gz"))
+    path = tmp_path / "net.csv"
+    net = homes.consumption - homes.generation
+    rows = [
+        f"{c},{str(t).replace('T', ' ')},{v:.3f}"
+        for i, c in enumerate(homes.customer)
+        for t, v in zip(homes.timestamps, net[i], strict=True)
+    ]
+    path.write_text("\n".join(["customer,timestamp,net_kwh", *rows]) + "\n")
+    env = {**os.environ, "PYTHONHASHSEED": "0", "VPT_HOUSEHOLDS": str(path), "VPT_HOMES": str(IDS.size)}
+    env["VPT_VPP_SIZES"] = "2,3,4,6,9"
+    out = tmp_path / "book"
+    pages = ["system-state", "mining"]
+    run = subprocess.run(
+        [sys.executable, "scripts/execute_notebooks.py", "--out", str(out), *(f"chapters/{c}.ipynb" for c in pages)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    for name in pages:
+        text = rendered_text(nbformat.read(out / "chapters" / f"{name}.ipynb", as_version=4))
+        assert "the net-energy file net.csv" in text and "sees imports only" in text, name

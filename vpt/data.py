@@ -25,16 +25,20 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from vpt._checks import cells, count, instance
+from vpt._checks import cells, count, finite_array, instance
 
 __all__ = [
     "AUSGRID_SUMMARY",
     "HALF_HOURS",
+    "NET_HEADER",
     "Households",
     "annual_summary",
     "generate_households",
+    "households_from_net",
+    "is_net_file",
     "load_households",
     "read_ausgrid",
+    "read_net",
     "write_ausgrid",
 ]
 
@@ -521,6 +525,156 @@ class _ClosingTextWrapper(io.TextIOWrapper):
             self._file.close()
 
 
+#: A plain decimal number in ASCII (Python's ``float`` also takes ``1_000``, ``nan``, ``inf`` and non-ASCII digits).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+#: The header of a net-energy file (:func:`read_net`).
+NET_HEADER = ("customer", "timestamp", "net_kwh")
+
+
+def households_from_net(
+    customer: Any, timestamps: Any, net_kwh: Any, *, postcode: Any = None, capacity_kwp: Any = None
+) -> Households:
+    """Homes from net energy per half-hour (imports positive, exports negative), as imports and exports.
+
+    Many meters, and many public extracts, give only the net energy a home
+    draws from the grid. The gross figures are not recoverable from it; this
+    splits each half-hour into its import (returned as ``consumption``) and
+    its export (as ``generation``). What that keeps and loses:
+
+    * the net energy of every half-hour, so every hour's surplus and deficit,
+      is exact: everything the market, the election and the ledger use;
+    * gross consumption and generation are understated by the PV a home
+      uses itself (both are zero where it does), so Algorithm 1's demand
+      (the homes' aggregate consumption) sees imports only and the system
+      states are lower than with gross data.
+
+    Parameters
+    ----------
+    customer
+        Ids, shape ``(n_homes,)``, distinct integers.
+    timestamps
+        Start of each half-hour, ``(48 * n_days,)``, consecutive, from midnight.
+    net_kwh
+        ``(n_homes, 48 * n_days)`` finite kWh; negative = export.
+    postcode, capacity_kwp
+        Optional per-home values (default 0: unknown).
+
+    Raises
+    ------
+    ValueError
+        For shapes that do not agree, non-finite energies, repeated ids or
+        timestamps that are not whole days of consecutive half-hours.
+
+    Examples
+    --------
+    >>> t = np.arange("2013-01-01T00:00", "2013-01-02T00:00", 30, dtype="datetime64[m]")
+    >>> h = households_from_net([7], t, np.where(np.arange(48) % 2, 0.2, -0.1)[None, :])
+    >>> float(h.consumption.sum()), float(h.generation.sum())
+    (4.8, 2.4)
+    """
+    ids = np.asarray(customer) if isinstance(customer, (list, tuple, np.ndarray)) else np.asarray(None)
+    if ids.ndim != 1 or ids.size == 0 or ids.dtype.kind not in "iu" or np.unique(ids).size != ids.size:
+        raise ValueError(f"customer must be distinct integer ids, one per home, got {customer!r:.80}")
+    t = np.asarray(timestamps) if isinstance(timestamps, (list, tuple, np.ndarray)) else np.asarray(None)
+    if t.ndim != 1 or t.dtype.kind != "M":
+        raise ValueError("timestamps must be a 1-D array of numpy.datetime64 (the start of each half-hour)")
+    t = t.astype("datetime64[m]")
+    n = ids.size
+    net = finite_array(net_kwh, "net_kwh", ndim=2)
+    if net.shape != (n, t.size):
+        raise ValueError(f"net_kwh must have shape (homes, half-hours) = ({n}, {t.size}), got {net.shape}")
+    if (
+        t.size == 0
+        or t.size % HALF_HOURS
+        or np.any(np.diff(t) != np.timedelta64(30, "m"))
+        or t[0] != t[0].astype("datetime64[D]")
+    ):
+        raise ValueError("timestamps must be whole days of consecutive half-hours, starting at midnight")
+    if postcode is None:
+        post = np.zeros(n, dtype=np.int64)
+    else:
+        post = np.asarray(postcode) if isinstance(postcode, (list, tuple, np.ndarray)) else np.asarray(None)
+        if post.shape != (n,) or post.dtype.kind not in "iu":
+            raise ValueError(f"postcode must hold one integer per home ({n}), got {postcode!r:.80}")
+    cap = np.zeros(n) if capacity_kwp is None else finite_array(capacity_kwp, "capacity_kwp", ndim=1, minimum=0.0)
+    if cap.shape != (n,):
+        raise ValueError(f"capacity_kwp must hold one value per home ({n}), got {cap.shape}")
+    order = np.argsort(ids)
+    return Households(
+        customer=ids[order].astype(np.int64),
+        postcode=post[order].astype(np.int64),
+        capacity_kwp=cap[order],
+        timestamps=t,
+        consumption=np.maximum(net, 0.0)[order],
+        controlled_load=np.zeros_like(net),
+        generation=np.maximum(-net, 0.0)[order],
+    )
+
+
+def read_net(path: str | Path) -> Households:
+    """Read a net-energy file: a header ``customer,timestamp,net_kwh``, then one row per home and half-hour.
+
+    ``timestamp`` is the start of the half-hour, ``YYYY-MM-DD HH:MM``;
+    ``net_kwh`` the energy drawn from the grid (negative: exported), a plain
+    decimal number. Every home needs a reading for every half-hour of whole,
+    consecutive days. The homes are built by :func:`households_from_net`
+    (read there what net data keep and lose). ``.csv`` or ``.csv.gz``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line, for a wrong header, a malformed id, time or
+        number, a repeated or missing reading.
+    """
+    path = _path(path, "path")
+    where = str(path)
+    readings: dict[int, dict[np.datetime64, float]] = {}
+    try:
+        with _open_text(path, "r") as fh:
+            reader = csv.reader(fh)
+            header = tuple(c.strip() for c in next(reader, []))
+            if header != NET_HEADER:
+                raise ValueError(
+                    f"{where}, line 1: the header must be {','.join(NET_HEADER)}, got {','.join(header)!r}"
+                )
+            for line_no, row in enumerate(reader, start=2):
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if len(row) != 3:
+                    raise ValueError(f"{where}, line {line_no}: {len(row)} fields, expected 3")
+                c, ts, v = (x.strip() for x in row)
+                if not re.fullmatch(r"[0-9]{1,9}", c, re.ASCII):
+                    raise ValueError(f"{where}, line {line_no}, column 'customer': {c!r} is not a whole number id")
+                try:
+                    when = np.datetime64(dt.datetime.strptime(ts, "%Y-%m-%d %H:%M"), "m")
+                except ValueError:
+                    raise ValueError(
+                        f"{where}, line {line_no}, column 'timestamp': {ts!r} is not YYYY-MM-DD HH:MM"
+                    ) from None
+                if not _DECIMAL.fullmatch(v):
+                    raise ValueError(f"{where}, line {line_no}, column 'net_kwh': {v!r} is not a plain decimal number")
+                home = readings.setdefault(int(c), {})
+                if when in home:
+                    raise ValueError(f"{where}, line {line_no}: a second reading for customer {c} at {ts}")
+                home[when] = float(v)
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{where}: not a readable net-energy CSV file ({type(exc).__name__}: {exc})") from None
+    if not readings:
+        raise ValueError(f"{where}: no data rows after the header")
+    ids = sorted(readings)
+    times = sorted(readings[ids[0]])
+    for home_id in ids:
+        if sorted(readings[home_id]) != times:
+            raise ValueError(
+                f"{where}: customer {home_id} does not have a reading at every half-hour customer {ids[0]} has"
+            )
+    net = np.array([[readings[i][t] for t in times] for i in ids])
+    try:
+        return households_from_net(np.array(ids), np.array(times), net)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
 def _open_text(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
         if "w" in mode:
@@ -709,10 +863,9 @@ def _parse_row(
     values = np.empty(HALF_HOURS)
     for k, name in enumerate(_TIME_COLUMNS):
         text = row[col[name]].strip()
-        try:
-            v = float(text)
-        except ValueError:
-            raise ValueError(f"{at}, column {name!r}: {text!r} is not a number") from None
+        if not _DECIMAL.fullmatch(text):
+            raise ValueError(f"{at}, column {name!r}: {text!r} is not a number (plain decimal digits, e.g. 0.125)")
+        v = float(text)
         if not math.isfinite(v) or v < 0:
             raise ValueError(f"{at}, column {name!r}: {text!r} is not a finite, non-negative kWh value")
         values[k] = v
@@ -817,10 +970,31 @@ def load_households(path: str | Path | None = None) -> Households:
 
     ``path`` if given; else the file named by the environment variable
     ``VPT_HOUSEHOLDS`` (for example a real Ausgrid file); else the shipped
-    synthetic data set. The file is read with :func:`read_ausgrid`.
+    synthetic data set. A file that starts with the net-energy header
+    (:data:`NET_HEADER`) is read with :func:`read_net`, any other with
+    :func:`read_ausgrid`.
     """
-    chosen = _path(path, "path") if path is not None else os.environ.get(HOUSEHOLDS_ENV) or shipped_path()
-    return read_ausgrid(chosen)
+    chosen = (
+        _path(path, "path") if path is not None else _path(os.environ.get(HOUSEHOLDS_ENV) or shipped_path(), "path")
+    )
+    return read_net(chosen) if is_net_file(chosen) else read_ausgrid(chosen)
+
+
+def is_net_file(path: str | Path) -> bool:
+    """Whether a household file starts with the net-energy header (:func:`read_net`) rather than Ausgrid's layout.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be opened or decoded.
+    """
+    file = _path(path, "path")
+    try:
+        with _open_text(file, "r") as fh:
+            first = fh.readline()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{file}: cannot open ({type(exc).__name__}: {exc})") from None
+    return tuple(c.strip() for c in first.split(",")) == NET_HEADER
 
 
 def _path(value: Any, name: str) -> Path:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from vpt._checks import count
-from vpt.data import Households, _date, _path, read_ausgrid, shipped_path
+from vpt.data import Households, _date, _path, is_net_file, read_ausgrid, read_net, shipped_path
 from vpt.market.rounds import PAPER_VPP_SIZES
 
 __all__ = ["DEFAULT_DAYS", "DEFAULT_HOMES", "ENVIRONMENT", "BookData", "book_data"]
@@ -40,7 +40,7 @@ DEFAULT_HOMES = 100
 DEFAULT_DAYS = 31
 #: The environment variables :func:`book_data` reads, with what each sets.
 ENVIRONMENT = {
-    "VPT_HOUSEHOLDS": "an Ausgrid-format file (default: the shipped synthetic data)",
+    "VPT_HOUSEHOLDS": "an Ausgrid-format or net-energy file (default: the shipped synthetic data)",
     "VPT_HOMES": f"number of homes (default {DEFAULT_HOMES})",
     "VPT_VPP_SIZES": "comma-separated VPP sizes adding up to VPT_HOMES (default the paper's ten VPPs)",
     "VPT_START": "first day of the analysis period, YYYY-MM-DD or Ausgrid's D/MM/YYYY (default the file's first day)",
@@ -59,6 +59,7 @@ class BookData:
     synthetic: bool
     file_homes: int
     file_days: int
+    net_only: bool = False
 
     @property
     def period(self) -> str:
@@ -75,6 +76,9 @@ class BookData:
             f"the shipped synthetic data set {self.file} (generated homes calibrated to Ausgrid's published "
             "summary, not measured data)"
             if self.synthetic
+            else f"the net-energy file {self.file} (imports and exports only: trades use the exact hourly net; "
+            "the system state, which needs gross consumption, sees imports only)"
+            if self.net_only
             else f"the Ausgrid-format file {self.file}"
         )
         homes = (
@@ -127,7 +131,8 @@ def book_data(
     synthetic = file.resolve() == shipped_path().resolve()
     n_homes = count(n_homes if n_homes is not None else _env_int("VPT_HOMES", DEFAULT_HOMES), "VPT_HOMES (homes)")
     sizes = _vpp_sizes(vpp_sizes, n_homes)
-    everything = read_ausgrid(file)
+    net_only = is_net_file(file)
+    everything = read_net(file) if net_only else read_ausgrid(file)
     if everything.n_homes < n_homes:
         raise ValueError(
             f"the file {file.name} has {everything.n_homes} homes; the chapters need at least {n_homes} "
@@ -149,7 +154,7 @@ def book_data(
     if days > available:
         raise ValueError(f"VPT_DAYS={days} but the file {file.name} has {available} days from {start_day}")
     homes = everything.subset(n_homes=n_homes, start_date=start_day, n_days=days)
-    return BookData(homes, sizes, file, file.name, synthetic, everything.n_homes, everything.n_days)
+    return BookData(homes, sizes, file, file.name, synthetic, everything.n_homes, everything.n_days, net_only)
 
 
 def _vpp_sizes(value: Any, n_homes: int) -> tuple[int, ...]:
