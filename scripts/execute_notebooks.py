@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,15 +53,46 @@ def merge_streams(outputs: list) -> list:
     return merged
 
 
+def failure_banner(path: Path, nb, exc: CellExecutionError) -> str:
+    """What a reader of the built page must see first when its notebook stopped: which cell, which error."""
+    index = next(
+        (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None
+    )
+    where = f"code cell {sum(c.cell_type == 'code' for c in nb.cells[: index + 1])}" if index is not None else "a cell"
+    return (
+        "```{admonition} This page did not run on this data\n"
+        ":class: error\n\n"
+        f"`{path.name}` stopped at {where} with `{exc.ename}: {exc.evalue}`. The outputs below end there; "
+        "nothing after it, and no verdict of this page, was computed in this build. Fix the data or the settings "
+        "(the README's 'Your own data') and rebuild.\n"
+        "```"
+    )
+
+
 def execute(path: Path, out: Path | None = None) -> float:
-    """Run ``path`` top to bottom in a fresh kernel; store its outputs in place, or at ``out``; the seconds it took."""
+    """Run ``path`` top to bottom in a fresh kernel; store its outputs in place, or at ``out``; the seconds it took.
+
+    With ``out``, a notebook that stops at an error is still written there, its outputs up to the error and a
+    banner at the top that names the cell and the error, so the book can be built and says which page failed;
+    the error is then raised again.
+    """
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # volatile: timestamps of the last run
     start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
+    try:
+        NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+    except CellExecutionError as exc:
+        if out is not None:
+            nb.cells.insert(1, nbformat.v4.new_markdown_cell(failure_banner(path, nb, exc)))
+            nbformat.write(nb, out)
+        raise
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
@@ -83,11 +115,22 @@ def main(argv: list[str]) -> int:
         argv = argv[2:]
         os.environ["VPT_EXECUTED"] = str(out_dir / "chapters")  # read by the scorecard's kernel
     paths = [Path(p).resolve() for p in argv] or chapters_in_toc_order()
+    failed = []
     for path in paths:
         target = None if out_dir is None else out_dir / path.relative_to(ROOT)
         if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
-        print(f"{path.relative_to(ROOT)}: {execute(path, target):.1f} s", flush=True)
+        try:
+            print(f"{path.relative_to(ROOT)}: {execute(path, target):.1f} s", flush=True)
+        except CellExecutionError as exc:
+            failed.append(f"{path.relative_to(ROOT)}: {exc.ename}: {exc.evalue}")
+            print(f"{path.relative_to(ROOT)}: FAILED ({exc.ename}: {exc.evalue})", file=sys.stderr, flush=True)
+            if out_dir is None:
+                break  # in place, a failed notebook is not written; the committed one stays as it was
+    if failed:
+        print("\nthese notebooks did not run (each built page says where it stopped):", file=sys.stderr)
+        print("\n".join(f"  {f}" for f in failed), file=sys.stderr)
+        return 1
     return 0
 
 
