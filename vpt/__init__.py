@@ -12,7 +12,7 @@ Its subpackages follow the parts of the book:
 
 They stand on the ground modules:
 
-- ``vpt.data``: half-hourly household data, a seeded generator and an Ausgrid reader;
+- ``vpt.data``: half-hourly household data, a seeded generator, and readers for Ausgrid and net-energy files;
 - ``vpt.state``: the system state of a VPP (Algorithm 1);
 - ``vpt.units``: the book's units and the paper's sensitivities F_i, Delta q1 and Delta q2;
 - ``vpt.readings``: the register of what the paper leaves open, the book's reading of each, and the joint reading;
