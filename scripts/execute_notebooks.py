@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 import nbformat
+import zmq
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -80,9 +82,13 @@ def execute(path: Path, out: Path | None = None) -> float:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # volatile: timestamps of the last run
     start = time.perf_counter()
+    # CurveZMQ keys from the manager encrypt the kernel's sockets (and spare the build log the kernel's warning
+    # about plain TCP) wherever pyzmq has CurveZMQ; elsewhere the kernel runs as before
+    km = KernelManager(kernel_name="python3", transport_encryption="auto" if zmq.has("curve") else "disabled")
     try:
         NotebookClient(
             nb,
+            km=km,
             timeout=600,
             kernel_name="python3",
             record_timing=False,
@@ -93,6 +99,9 @@ def execute(path: Path, out: Path | None = None) -> float:
             nb.cells.insert(1, nbformat.v4.new_markdown_cell(failure_banner(path, nb, exc)))
             nbformat.write(nb, out)
         raise
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=False)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)

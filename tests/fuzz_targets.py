@@ -982,6 +982,8 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "seeds:households": lambda: (seeds.households, {"seeds": seeds.Seeds(1, 2, 3)}),
     "book.sweep:cache_key": lambda: (sweep.cache_key, {"seeds": seeds.seed_sets(2), "checks": [LIGHT_CHECK]}),
+    "book.sweep:code_of": lambda: (sweep.code_of, {"source": "x = 1  # one\n"}),
+    "book.sweep:sources_of": lambda: (sweep.sources_of, {"module": "vpt.book.sweep"}),
     "book.sweep:cached_sweep": lambda: (
         sweep.cached_sweep,
         {"path": _tmp("no-sweep.json"), "seeds": seeds.seed_sets(1), "checks": [LIGHT_CHECK]},

@@ -117,3 +117,21 @@ def test_vpp10_and_equalise_verdicts():
     assert stability.vpp9_verdict(none) == "refuted"
     assert stability.equalise_verdict([1000.0]) == "reproduced under a reading"
     assert stability.equalise_verdict([]) == "refuted"
+
+
+def test_the_key_ignores_docstrings_and_comments_but_not_code():
+    base = 'def f(x):\n    """Twice x, é."""\n    return 2 * x\n'
+    assert sweep.code_of(base) == sweep.code_of(base.replace("Twice x, é.", "Double.") + "# a comment\n")
+    assert sweep.code_of(base) == sweep.code_of(base.replace("2 * x\n", "2 * x  # doubled\n"))
+    assert sweep.code_of(base) != sweep.code_of(base.replace("2 * x", "3 * x"))
+    assert sweep.code_of(base) != sweep.code_of(base.replace("return", "x = 1\n    return"))
+    with pytest.raises(ValueError, match="not valid Python"):
+        sweep.code_of("def f(:\n")
+
+
+def test_the_key_covers_what_the_sweep_imports_and_not_the_editorial_map():
+    names = {p.as_posix().split("vpt/", 1)[1] for p in sweep.sources_of()}
+    assert {"market/mining.py", "privacy/audit.py", "chain/ledger.py", "book/sweep.py", "seeds.py"} <= names
+    assert "book/claims.py" not in names and "book/bench.py" not in names
+    with pytest.raises(ValueError, match="module of vpt"):
+        sweep.sources_of("numpy")

@@ -8,13 +8,14 @@
 - :mod:`~vpt.book.bench`: the benchmark (``python -m vpt.book.bench``).
 
 The public names of :mod:`~vpt.book.settings`, :mod:`~vpt.book.report` and
-:mod:`~vpt.book.plotting` are also names of the package (:mod:`~vpt.book.claims` is a module of it). The two commands,
-:mod:`~vpt.book.sweep` and :mod:`~vpt.book.bench`, are imported on demand
-(``from vpt.book import sweep``), so that ``python -m`` runs them without
-importing them twice.
+:mod:`~vpt.book.plotting` are also names of the package. The others are imported on demand
+(``from vpt.book import claims``): the two commands, :mod:`~vpt.book.sweep` and
+:mod:`~vpt.book.bench`, so that ``python -m`` runs them without importing them
+twice, and the editorial map :mod:`~vpt.book.claims`, so that editing it does
+not make the stored sweep stale (:func:`vpt.book.sweep.sources_of`).
 """
 
-from vpt.book import claims, plotting, report, settings
+from vpt.book import plotting, report, settings
 from vpt.book.plotting import STATE_COLOURS, plot_demand_with_states
 from vpt.book.report import (
     FINDING_MEANING,

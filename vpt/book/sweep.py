@@ -19,10 +19,13 @@ one seed set in full and compare it with the stored one.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
+import io
 import json
 import os
+import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,18 @@ from vpt.market import stability as market_checks
 from vpt.privacy import stability as privacy_checks
 from vpt.seeds import Replicate, SeedCheck, Seeds, seed_sets
 
-__all__ = ["BOOK_ORDER", "CHECKS", "STORED_SWEEP", "cache_key", "cached_sweep", "checks_of", "recompute", "sweep"]
+__all__ = [
+    "BOOK_ORDER",
+    "CHECKS",
+    "STORED_SWEEP",
+    "cache_key",
+    "cached_sweep",
+    "checks_of",
+    "code_of",
+    "recompute",
+    "sources_of",
+    "sweep",
+]
 
 #: Where the sweep is stored (``data/`` beside the package), written by ``python -m vpt.book.sweep``.
 STORED_SWEEP = Path(__file__).resolve().parents[2] / "data" / "stability.json"
@@ -107,18 +121,119 @@ def sweep(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> dict[
     return out
 
 
-def cache_key(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> str:
-    """SHA-256 over the library's source (line endings normalised), the seed sets and the checks' claims.
+def code_of(source: str) -> str:
+    r"""``source`` without its docstrings, comments, trailing spaces and blank lines: what the key hashes.
 
-    What the sweep depends on: a change to any module of ``vpt`` (not only
-    this one) changes the key.
+    A docstring or comment cannot change what the sweep computes, so editing
+    one does not make the stored sweep stale; any change to the code does.
+    Docstrings are found with :mod:`ast` and comments with :mod:`tokenize`, by
+    position, so the result is the same on every supported Python.
+
+    Raises
+    ------
+    ValueError
+        If ``source`` is not a string of valid Python.
+
+    Examples
+    --------
+    >>> code_of("def f(x):\n    'Twice x.'\n    return 2 * x  # doubled\n")
+    'def f(x):\n    return 2 * x'
+    """
+    if not isinstance(source, str):
+        raise ValueError(f"source must be Python source text (a str), got {type(source).__name__}")
+    try:
+        tree = ast.parse(source)
+        comments = [
+            (tok.start, tok.end)
+            for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type == tokenize.COMMENT
+        ]
+    except (SyntaxError, tokenize.TokenError) as err:
+        raise ValueError(f"source is not valid Python: {err}") from err
+    spans, docstrings = list(comments), []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+                and first.end_lineno is not None
+                and first.end_col_offset is not None
+            ):
+                docstrings.append(((first.lineno, first.col_offset), (first.end_lineno, first.end_col_offset)))
+    lines = source.replace("\r\n", "\n").split("\n")
+
+    def column(row: int, byte_offset: int) -> int:  # ast counts UTF-8 bytes, tokenize characters
+        return len(lines[row - 1].encode("utf-8")[:byte_offset].decode("utf-8"))
+
+    spans += [((r0, column(r0, c0)), (r1, column(r1, c1))) for (r0, c0), (r1, c1) in docstrings]
+    for (row0, col0), (row1, col1) in sorted(spans, reverse=True):
+        head, tail = lines[row0 - 1][:col0], lines[row1 - 1][col1:]
+        lines[row0 - 1 : row1] = [head + tail]
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def sources_of(module: str = "vpt.book.sweep") -> list[Path]:
+    """The files of ``vpt`` that importing ``module`` runs: its own, its packages' ``__init__`` and what they import.
+
+    Found from the import statements (:mod:`ast`, anywhere in a module), so the
+    result does not depend on what the running process has imported already.
+    The key of the stored sweep covers these files only: the book's editorial
+    modules (its map of claims, its plots) are not among them.
+
+    Raises
+    ------
+    ValueError
+        If ``module`` is not a module of ``vpt``.
+
+    Examples
+    --------
+    >>> names = [p.as_posix().split("vpt/", 1)[1] for p in sources_of("vpt.units")]
+    >>> "units.py" in names, "market/__init__.py" in names
+    (True, False)
+    """
+    package = Path(__file__).resolve().parents[1]
+
+    def file_of(name: str) -> Path | None:
+        parts = name.split(".")[1:]
+        as_package = package.joinpath(*parts, "__init__.py")
+        as_module = package.joinpath(*parts[:-1], f"{parts[-1]}.py") if parts else as_package
+        return as_package if as_package.is_file() else as_module if as_module.is_file() else None
+
+    if not isinstance(module, str) or not (module == "vpt" or module.startswith("vpt.")) or file_of(module) is None:
+        raise ValueError(f"module must name a module of vpt (e.g. 'vpt.book.sweep'), got {module!r:.60}")
+    seen: set[Path] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a, a.b and a.b.c
+            path = file_of(".".join(parts[:i]))
+            if path is None or path in seen:
+                continue
+            seen.add(path)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    todo += [a.name for a in node.names if a.name.split(".")[0] == "vpt"]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "vpt":
+                    todo.append(node.module)
+                    todo += [f"{node.module}.{a.name}" for a in node.names if file_of(f"{node.module}.{a.name}")]
+    return sorted(seen, key=lambda p: p.relative_to(package).as_posix())
+
+
+def cache_key(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> str:
+    """SHA-256 over the code the sweep runs (:func:`code_of` each of :func:`sources_of`), the seeds and the claims.
+
+    A change to the code of any module the sweep imports (not only this one)
+    changes the key; docstrings, comments and modules it does not import do not.
     """
     seed_list, check_list = _seed_list(seeds), _check_list(checks)
     h = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
+    for path in sources_of():
         h.update(path.relative_to(package).as_posix().encode())
-        h.update(path.read_text(encoding="utf-8").replace("\r\n", "\n").encode())
+        h.update(code_of(path.read_text(encoding="utf-8")).encode())
     h.update(repr([dataclasses.astuple(s) for s in seed_list]).encode())
     h.update(repr([(c.chapter, c.claim, c.check.__name__) for c in check_list]).encode())
     return h.hexdigest()
