@@ -668,6 +668,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
         claims.cause_of,
         {"chapter": "dp-audit", "claim": "Theorem 3 (with Lemma 1): the private auction is (eps1 + eps2)-DP."},
     ),
+    "book.claims:rescues_of": lambda: (claims.rescues_of, {"chapter": "dp-audit"}),
     # report
     "book.report:collect_readings": lambda: (report.collect_readings, {"notebook_paths": []}),
     "book.report:readings_table": lambda: (
@@ -1024,6 +1025,7 @@ RECORDS: dict[str, str] = {
     "market.stability:TopSellerCurve": "market.stability:top_seller_curve",
     "readings:JointReading": "readings:joint_reading",
     "book.claims:RootCause": "book.claims:cause_of",
+    "book.claims:Rescue": "book.claims:rescues_of",
 }
 
 #: Exceptions, whose contract is to be raised, not called.

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from vpt.book.claims import CAUSES, ROOT_CAUSES, cause_of
+from vpt.book.claims import CAUSES, RESCUES, ROOT_CAUSES, Rescue, cause_of, rescues_of
 from vpt.book.report import collect_verdicts
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
@@ -33,3 +33,29 @@ def test_every_cause_names_one_verdict_row_and_every_root_cause_is_used():
 def test_cause_of_refuses_what_is_not_a_row():
     with pytest.raises(ValueError, match="must be strings"):
         cause_of("dp-audit", None)
+
+
+def test_every_refutation_was_put_to_a_rescuer_and_every_rescue_names_one_row():
+    rows = {(stem, claim): verdict for stem, chapter_rows in VERDICTS.items() for _, claim, _, verdict in chapter_rows}
+    for (stem, start), rescue in RESCUES.items():
+        matches = [(claim, v) for (s, claim), v in rows.items() if s == stem and claim.startswith(start)]
+        assert len(matches) == 1, f"{stem}: the rescue of {start!r} matches {len(matches)} verdict rows"
+        verdict = matches[0][1]
+        # a rescue that holds makes the verdict 'under a reading'; one that fails leaves it refuted
+        expected = "reproduced under a reading" if rescue.holds else "refuted"
+        outcome = "holds" if rescue.holds else "fails"
+        assert verdict == expected, f"{stem}: {start!r} is {verdict}, but its rescue {outcome}"
+    for (stem, claim), verdict in rows.items():
+        if verdict == "refuted":
+            assert any(s == stem and claim.startswith(start) for s, start in RESCUES), (
+                f"{stem}: the refutation {claim[:60]!r} was never put to a rescuer (vpt.book.claims.RESCUES)"
+            )
+
+
+def test_a_rescue_needs_both_its_texts():
+    with pytest.raises(ValueError, match="a rescue's answer must be a non-empty string"):
+        Rescue("a reading", " ")
+    with pytest.raises(ValueError, match="holds must be True or False"):
+        Rescue("a reading", "why", holds="yes")
+    with pytest.raises(ValueError, match="chapter must be a chapter's file stem"):
+        rescues_of(3)

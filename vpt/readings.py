@@ -269,6 +269,24 @@ READINGS: dict[str, Reading] = {
             "the election step",
         ),
         Reading(
+            "equal_transitions",
+            "'equal' transition probabilities in Fig. 9",
+            "'when the transition probability from VPP X to other VPPs X' is equal, then the market reaches its "
+            "stable state in fewer steps as compared to any other probability' (lines 1474-1477); equal to what is "
+            "not said, nor are the figure's nine settings.",
+            ("both directions equal, P_xx' = P_x'x", "moving as likely as staying, P_xx' = 1/2, at any P_x'x"),
+            "both directions equal, P_xx' = P_x'x",
+        ),
+        Reading(
+            "efficiency_baseline",
+            "what VPT's iterations are 'lower' than",
+            "VPT is efficient because 'a lower possible number of iterations' carries out the auction and the miner "
+            "selection (lines 1129-1132); the same subsection compares with consensus 'that use mining difficulty' "
+            "(lines 1178-1181).",
+            ("the fewest possible", "fewer than a mining puzzle"),
+            "the fewest possible",
+        ),
+        Reading(
             "trade_sizes",
             "reported trades in Theorem 6",
             "The proof of Theorem 6 divides trading 'into equal reporting slots' (line 1682); trade sizes are not "
