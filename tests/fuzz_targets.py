@@ -669,6 +669,11 @@ TARGETS: dict[str, Callable[[], Call]] = {
         {"chapter": "dp-audit", "claim": "Theorem 3 (with Lemma 1): the private auction is (eps1 + eps2)-DP."},
     ),
     "book.claims:rescues_of": lambda: (claims.rescues_of, {"chapter": "dp-audit"}),
+    "book.claims:coverage": lambda: (claims.coverage, {}),
+    "book.claims:read_coverage": lambda: (
+        claims.read_coverage,
+        {"text": "paper_lines,claim,chapter,row_start,status,note\n12,A claim.,market,A row,covered,\n"},
+    ),
     # report
     "book.report:collect_readings": lambda: (report.collect_readings, {"notebook_paths": []}),
     "book.report:readings_table": lambda: (
@@ -1026,6 +1031,7 @@ RECORDS: dict[str, str] = {
     "readings:JointReading": "readings:joint_reading",
     "book.claims:RootCause": "book.claims:cause_of",
     "book.claims:Rescue": "book.claims:rescues_of",
+    "book.claims:Coverage": "book.claims:read_coverage",
 }
 
 #: Exceptions, whose contract is to be raised, not called.

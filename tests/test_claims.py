@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from vpt.book.claims import CAUSES, RESCUES, ROOT_CAUSES, Rescue, cause_of, rescues_of
+from vpt.book.claims import CAUSES, RESCUES, ROOT_CAUSES, Rescue, cause_of, coverage, read_coverage, rescues_of
 from vpt.book.report import collect_verdicts
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
@@ -59,3 +59,36 @@ def test_a_rescue_needs_both_its_texts():
         Rescue("a reading", "why", holds="yes")
     with pytest.raises(ValueError, match="chapter must be a chapter's file stem"):
         rescues_of(3)
+
+
+def test_every_claim_a_reader_listed_names_one_verdict_row_and_every_row_is_named():
+    rows = {(stem, claim) for stem, chapter_rows in VERDICTS.items() for _, claim, _, _ in chapter_rows}
+    named = set()
+    for c in coverage():
+        if c.status == "not covered":
+            continue
+        matches = [(s, claim) for s, claim in rows if s == c.chapter and claim.startswith(c.row_start)]
+        assert len(matches) == 1, f"lines {c.paper_lines}: {c.chapter}: {c.row_start!r} matches {len(matches)} rows"
+        named.update(matches)
+    unnamed = sorted(rows - named)
+    assert not unnamed, f"verdict rows no claim of the paper maps to (vpt/book/coverage.csv): {unnamed[:3]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("paper_lines,claim\n1,x\n", "needs exactly the columns"),
+        ("paper_lines,claim,chapter,row_start,status,note\n", "has no rows"),
+        ("paper_lines,claim,chapter,row_start,status,note\n1-x,c,m,r,covered,\n", "line 2: paper_lines must be"),
+        ("paper_lines,claim,chapter,row_start,status,note\n9-3,c,m,r,covered,\n", "line 2: paper_lines must be"),
+        ("paper_lines,claim,chapter,row_start,status,note\n1,c,m,r,done,\n", "status must be one of"),
+        ("paper_lines,claim,chapter,row_start,status,note\n1,c,,,covered in part,n\n", "names its chapter"),
+        ("paper_lines,claim,chapter,row_start,status,note\n1,c,m,r,covered in part,\n", "needs a note"),
+        ("paper_lines,claim,chapter,row_start,status,note\n1,c,m,r\n", "line 2: expected 6 fields"),
+        # an Arabic-Indic digit one, which Python's int() would accept
+        ("paper_lines,claim,chapter,row_start,status,note\n\u0661,c,m,r,covered,\n", "paper_lines must be"),
+    ],
+)
+def test_a_malformed_coverage_file_is_refused_naming_the_line(text, message):
+    with pytest.raises(ValueError, match=message):
+        read_coverage(text)

@@ -278,13 +278,14 @@ READINGS: dict[str, Reading] = {
             "both directions equal, P_xx' = P_x'x",
         ),
         Reading(
-            "efficiency_baseline",
-            "what VPT's iterations are 'lower' than",
-            "VPT is efficient because 'a lower possible number of iterations' carries out the auction and the miner "
-            "selection (lines 1129-1132); the same subsection compares with consensus 'that use mining difficulty' "
-            "(lines 1178-1181).",
-            ("the fewest possible", "fewer than a mining puzzle"),
-            "the fewest possible",
+            "puzzle_bits",
+            "the mining puzzle VPT is compared with",
+            "VPT has 'low memory and computational complexity as compared to other traditional consensus variants "
+            "that use mining difficulty for choosing a miner' (lines 1178-1181); no difficulty is named. The book "
+            "takes Bitcoin's easiest difficulty, about 2^32 hashes a block.",
+            (),
+            32.0,
+            "bits",
         ),
         Reading(
             "trade_sizes",

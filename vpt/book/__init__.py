@@ -44,7 +44,6 @@ __all__ = [
     "VERDICT_MEANINGS",
     "BookData",
     "book_data",
-    "claims",
     "collect_findings",
     "collect_readings",
     "collect_verdicts",

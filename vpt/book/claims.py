@@ -10,9 +10,24 @@ paper maps to).
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from importlib import resources
 
-__all__ = ["CAUSES", "RESCUES", "ROOT_CAUSES", "Rescue", "RootCause", "cause_of", "rescues_of"]
+__all__ = [
+    "CAUSES",
+    "COVERAGE_STATUSES",
+    "RESCUES",
+    "ROOT_CAUSES",
+    "Coverage",
+    "Rescue",
+    "RootCause",
+    "cause_of",
+    "coverage",
+    "read_coverage",
+    "rescues_of",
+]
 
 
 @dataclass(frozen=True)
@@ -38,9 +53,8 @@ ROOT_CAUSES: dict[str, RootCause] = {
         RootCause(
             "ledger_in_clear",
             "the ledger publishes what the mechanisms were to hide",
-            "Every transaction records seller, buyer, energy and coins (lines 400-403), and the rewards Algorithm 3 "
-            "pays "
-            "(its line 54): every reader recovers traded energy, prices and, from the rewards, the fee pool.",
+            "Every transaction records seller, buyer, energy and coins (lines 400-403): every reader of a layer "
+            "recovers each household's traded energy and prices.",
         ),
         RootCause(
             "public_allocation",
@@ -84,6 +98,12 @@ ROOT_CAUSES: dict[str, RootCause] = {
             "what buyers gain, sellers lose, so it cannot raise both sides' welfare.",
         ),
         RootCause(
+            "quadratic_auction",
+            "the auction's nested loops",
+            "Algorithm 2 scans every remaining bid for every seller (its lines 2-15): Theta(SN) operations for an "
+            "allocation that sorting reaches in O(n log n).",
+        ),
+        RootCause(
             "recorded_energy",
             "the election rewards recorded energy",
             "Eq. 4-7 and 11 weigh the energy a VPP records, which its own homes can trade back and forth for "
@@ -109,6 +129,7 @@ CAUSES: dict[tuple[str, str], str] = {
     ("incentives", "Incentive-compatible energy trading"): "sorted_matching",
     ("market", "PPoEM maximises social welfare for both participants"): "price_transfer",
     ("incentives", "Sec. II-E (lines 282-284): VPPs report their truthful"): "recorded_energy",
+    ("complexity", "Sec. IV-F (lines 1129-1132): the double auction"): "quadratic_auction",
 }
 
 
@@ -268,9 +289,10 @@ RESCUES: dict[tuple[str, str], Rescue] = {
         "Read 'the transition probability from VPP X to other VPPs X' is equal' (lines 1475-1476) as moving and "
         "staying being equally likely, P_xx' = 1/2, and 'fewer steps than any other probability' as the rate it "
         "guarantees whatever the unstated reverse probability P_x'x.",
-        "Holds under that reading: the distance to the steady state shrinks each step by |1 - P_xx' - P_x'x|, at "
-        "worst max(P_xx', 1 - P_xx') over P_x'x, smallest (1/2) exactly at P_xx' = 1/2; it fails under the book's "
-        "reading P_xx' = P_x'x, and for any one known P_x'x = q other than 1/2 the value P_xx' = 1 - q is faster.",
+        "Holds under those two readings, stacked: the distance to the steady state shrinks each step by "
+        "|1 - P_xx' - P_x'x|, at worst max(P_xx', 1 - P_xx') over P_x'x, smallest (1/2) exactly at P_xx' = 1/2. "
+        "For any one known P_x'x = q other than 1/2 it fails (P_xx' = 1 - q converges in one step), and it fails "
+        "under the book's reading of 'equal', P_xx' = P_x'x.",
         holds=True,
     ),
     ("winning-and-profit", "Theorem 8 as a formula over sets of states"): Rescue(
@@ -281,22 +303,24 @@ RESCUES: dict[tuple[str, str], Rescue] = {
         "against the exact mean and a simulation.",
     ),
     ("coin", "Eq. 12's random reward value makes the miner reward more confidential"): Rescue(
-        "Read the ledger as the paper lists it: trades (seller, buyer, energy, coins, slot; lines 400-404) and the "
-        "block's leader, but no reward amounts. PoEM's leader reward MR + 0.7 M_sum then follows from the public "
+        "Read the ledger as the paper lists it: trades (seller, buyer, energy, coins, slot; lines 400-404), but no "
+        "reward amounts. PoEM's leader reward MR + 0.7 M_sum then follows from the public "
         "trades, while PPoEM's MR + R_R is uniform over a width M_sum.",
         "Holds under that reading (rewards kept off the ledger): to an observer of the ledger PoEM's leader reward "
         "is exact and PPoEM's uncertain by M_sum/sqrt(12); the second and third winners still recover it from their "
-        "own rewards. With the rewards recorded (the book's reading) the pool follows from the leader's and the "
-        "second's reward.",
+        "own rewards, and lines 1617-1618 (protecting 'mining data' from internal intruders) suggest insiders see "
+        "it. With the rewards recorded (the book's reading) the pool follows from the leader's and the second's "
+        "reward.",
         holds=True,
     ),
-    ("complexity", "Sec. IV-F (lines 1129-1132)"): Rescue(
+    ("complexity", "Sec. IV-F (lines 1129-1132): the double auction"): Rescue(
         "Read 'a lower possible number of iterations' as lower than the alternative the same subsection names: "
-        "consensus that uses mining difficulty (lines 1178-1181), where a leader must compute about 2^d hashes.",
-        "Holds under that reading: a whole round, the paper's quadratic auction and its linear election, counts "
-        "fewer operations than a puzzle of a few tens of bits; it fails under the book's reading, the fewest "
-        "iterations possible, since sorted clearing reaches the same allocation with far fewer.",
-        holds=True,
+        "consensus that uses mining difficulty (lines 1178-1181), where a leader must compute about 2^d hashes; "
+        "the whole round, auction included, counts fewer operations than a puzzle of a few tens of bits.",
+        "A puzzle replaces the miner selection, not the auction: a market mined by proof of work still clears its "
+        "bids, so the puzzle is no comparator for the auction's iterations (the miner selection is judged apart "
+        "and holds). Against the fewest iterations possible the auction's loops fail: sorted clearing reaches the "
+        "same allocation with far fewer.",
     ),
 }
 
@@ -317,3 +341,97 @@ def rescues_of(chapter: str) -> dict[str, Rescue]:
     if not isinstance(chapter, str):
         raise ValueError(f"chapter must be a chapter's file stem, got {chapter!r:.40}")
     return {start: rescue for (ch, start), rescue in RESCUES.items() if ch == chapter}
+
+
+#: How fully a claim of the paper is judged by the book's verdict rows.
+COVERAGE_STATUSES = ("covered", "covered in part", "not covered")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One claim of the paper, as a reader listed them, and the verdict row that judges it.
+
+    ``paper_lines`` are the paper's lines (``"981-987"``), ``claim`` the claim in
+    short, ``chapter`` and ``row_start`` the chapter's file stem and the start of
+    the verdict row's 'paper says' (both empty if no row judges it), ``status``
+    one of :data:`COVERAGE_STATUSES` and ``note`` what a partial row leaves out.
+    """
+
+    paper_lines: str
+    claim: str
+    chapter: str
+    row_start: str
+    status: str
+    note: str
+
+    def __post_init__(self) -> None:
+        for name in ("paper_lines", "claim", "chapter", "row_start", "status", "note"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"a coverage row's {name} must be a string, got {getattr(self, name)!r:.60}")
+        lo, _, hi = self.paper_lines.partition("-")
+        if not (lo.isascii() and lo.isdigit() and (not hi or (hi.isascii() and hi.isdigit() and int(hi) >= int(lo)))):
+            raise ValueError(f"paper_lines must be a line or a range like '981-987', got {self.paper_lines!r:.40}")
+        if not self.claim.strip():
+            raise ValueError(f"lines {self.paper_lines}: a coverage row needs the claim")
+        if self.status not in COVERAGE_STATUSES:
+            raise ValueError(
+                f"lines {self.paper_lines}: status must be one of {COVERAGE_STATUSES}, got {self.status!r}"
+            )
+        if (self.status == "not covered") != (not self.chapter and not self.row_start):
+            raise ValueError(
+                f"lines {self.paper_lines}: a row names its chapter and verdict row unless it is 'not covered'"
+            )
+        if self.status != "covered" and not self.note.strip():
+            raise ValueError(
+                f"lines {self.paper_lines}: a claim not fully covered needs a note saying what is left out"
+            )
+
+
+def read_coverage(text: str) -> list[Coverage]:
+    r"""The coverage rows of a CSV ``text`` with the columns of :class:`Coverage`.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not such a CSV (missing or extra columns, no rows) or a row is not valid (the message names
+        its line).
+
+    Examples
+    --------
+    >>> rows = read_coverage("paper_lines,claim,chapter,row_start,status,note\n12,A claim.,market,A row,covered,\n")
+    >>> rows[0].chapter, rows[0].status
+    ('market', 'covered')
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be the CSV's text (a str), got {type(text).__name__}")
+    reader = csv.DictReader(io.StringIO(text))
+    columns = list(Coverage.__dataclass_fields__)
+    if reader.fieldnames != columns:
+        raise ValueError(f"a coverage CSV needs exactly the columns {columns}, got {reader.fieldnames}")
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if None in row or any(v is None for v in row.values()):
+            raise ValueError(f"coverage CSV line {line}: expected {len(columns)} fields")
+        try:
+            rows.append(Coverage(**row))
+        except ValueError as err:
+            raise ValueError(f"coverage CSV line {line}: {err}") from err
+    if not rows:
+        raise ValueError("the coverage CSV has no rows")
+    return rows
+
+
+def coverage() -> list[Coverage]:
+    """The book's map of the paper's claims to its verdict rows (``coverage.csv``, shipped with the package).
+
+    A reader who had not seen the verdicts listed every checkable claim of the
+    paper with its lines; each is mapped to the verdict row that judges it. The
+    tests check that every row it names exists and that every verdict row is named.
+
+    Examples
+    --------
+    >>> rows = coverage()
+    >>> sum(r.status == "covered" for r in rows) > len(rows) // 2
+    True
+    """
+    return read_coverage(resources.files("vpt.book").joinpath("coverage.csv").read_text(encoding="utf-8"))

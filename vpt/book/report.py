@@ -44,8 +44,9 @@ VERDICT_MEANINGS = {
     "reproduced under a reading": "the claim holds only under a reading of something the paper leaves open (a "
     "parameter, a unit, an order); the chapter names the reading and shows over which range of the open parameter "
     "the claim holds and where it fails",
-    "refuted": "the claim does not hold under any reading the chapter could find; the chapter shows the evidence "
-    "and, where one can be derived, the corrected statement",
+    "refuted": "the claim does not hold under any reading the paper's text admits (a reading its own words or proof "
+    "rule out is recorded with the rescues, not adopted); the chapter shows the evidence and, where one can be "
+    "derived, the corrected statement",
     "cannot be checked": "the paper does not give what a check would need (data, parameters, a definition), or the "
     "claim is not one that code or mathematics can decide; the chapter says what is missing",
 }
