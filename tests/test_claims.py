@@ -4,7 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from vpt.book.claims import CAUSES, RESCUES, ROOT_CAUSES, Rescue, cause_of, coverage, read_coverage, rescues_of
+from vpt.book.claims import (
+    CAUSES,
+    RESCUES,
+    ROOT_CAUSES,
+    Rescue,
+    cause_of,
+    coverage,
+    read_coverage,
+    rescues_of,
+    rescues_table,
+)
 from vpt.book.report import collect_verdicts
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
@@ -92,3 +102,11 @@ def test_every_claim_a_reader_listed_names_one_verdict_row_and_every_row_is_name
 def test_a_malformed_coverage_file_is_refused_naming_the_line(text, message):
     with pytest.raises(ValueError, match=message):
         read_coverage(text)
+
+
+def test_each_chapter_shows_its_rescues_beside_its_verdicts():
+    for stem in sorted({ch for ch, _ in RESCUES}):
+        stored = (CHAPTERS / f"{stem}.ipynb").read_text(encoding="utf-8")
+        assert f":name: tab-rescues-{stem}" in stored, f"{stem} does not show its rescues (rescues_table)"
+    with pytest.raises(ValueError, match="no claim of 'mining' was put to the reviewer"):
+        rescues_table("mining")

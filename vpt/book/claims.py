@@ -15,6 +15,8 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 
+from vpt.book.report import markdown_table
+
 __all__ = [
     "CAUSES",
     "COVERAGE_STATUSES",
@@ -27,6 +29,7 @@ __all__ = [
     "coverage",
     "read_coverage",
     "rescues_of",
+    "rescues_table",
 ]
 
 
@@ -341,6 +344,39 @@ def rescues_of(chapter: str) -> dict[str, Rescue]:
     if not isinstance(chapter, str):
         raise ValueError(f"chapter must be a chapter's file stem, got {chapter!r:.40}")
     return {start: rescue for (ch, start), rescue in RESCUES.items() if ch == chapter}
+
+
+def rescues_table(chapter: str) -> str:
+    """The table a chapter adds after its verdicts: each claim a reviewer tried to save, the rescue and its fate.
+
+    Numbered and captioned (label ``tab-rescues-<chapter>``).
+
+    Raises
+    ------
+    ValueError
+        If ``chapter`` is not a string or no claim of it was put to the reviewer.
+
+    Examples
+    --------
+    >>> print(rescues_table("winning-and-profit").splitlines()[5][:60])
+    | Theorem 8 as a formula over sets of states ... | Let T1 be
+    """
+    found = rescues_of(chapter)
+    if not found:
+        raise ValueError(
+            f"no claim of {chapter!r} was put to the reviewer: the chapters with rescues are "
+            f"{sorted({ch for ch, _ in RESCUES})}"
+        )
+    return markdown_table(
+        ["paper says", "the strongest rescue", "what became of it"],
+        [
+            (f"{start} ...", r.rescue, ("**holds**: " if r.holds else "**fails**: ") + r.answer)
+            for start, r in found.items()
+        ],
+        label=f"tab-rescues-{chapter}",
+        caption="Trying to prove the paper right: each claim here that a reviewer, told to prove the paper right, "
+        "tried to save, the strongest rescue, and what became of it",
+    )
 
 
 #: How fully a claim of the paper is judged by the book's verdict rows.
