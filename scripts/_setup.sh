@@ -1,5 +1,5 @@
 # Sourced by scripts/book and scripts/test: create .venv with the pinned dependencies.
-# Needs only Python 3.11, 3.12 or 3.13 and access to the package index.
+# Needs only Python 3.11 (3.11.5 or newer), 3.12 or 3.13 and access to the package index.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -7,12 +7,12 @@ find_python() {
   for candidate in "${PYTHON:-}" python3 python3.13 python3.12 python3.11 python; do
     [ -n "$candidate" ] || continue
     if command -v "$candidate" >/dev/null 2>&1 &&
-      "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then
+      "$candidate" -c 'import sys; v = sys.version_info; sys.exit(not ((3, 11, 5) <= v[:3] and v[:2] <= (3, 13)))' 2>/dev/null; then
       echo "$candidate"
       return 0
     fi
   done
-  echo "error: Python 3.11, 3.12 or 3.13 is needed (set PYTHON=/path/to/python3.x)" >&2
+  echo "error: Python 3.11 (3.11.5 or newer), 3.12 or 3.13 is needed (set PYTHON=/path/to/python3.x)" >&2
   return 1
 }
 
@@ -21,7 +21,9 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.lock .venv/.installed-lock
   echo "setting up .venv with $($py --version) and requirements.lock ..."
   rm -rf .venv
   "$py" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile -r requirements.lock
+  # every file checked against the lock's hashes: the index cannot serve anything else under these versions
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile --require-hashes \
+    -r requirements.lock
   # Byte-compile on all cores (pip compiles on one). Python may not write bytecode itself
   # (PYTHONDONTWRITEBYTECODE): without this every kernel would compile SymPy and SciPy anew.
   # A file that does not compile (a template, a Python 2 test) is only compiled at import.

@@ -250,6 +250,30 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "data:Households.days": lambda: (homes().days, {}),
     "data:Households.subset": lambda: (homes().subset, {"n_homes": 2, "start_date": "2013-01-02", "n_days": 1}),
     "data:annual_summary": lambda: (data.annual_summary, {"households": homes()}),
+    # the data classes validate on construction like the functions do
+    "data:Households": lambda: (
+        data.Households,
+        {
+            f: getattr(homes(), f)
+            for f in (
+                "customer",
+                "postcode",
+                "capacity_kwp",
+                "timestamps",
+                "consumption",
+                "controlled_load",
+                "generation",
+            )
+        },
+    ),
+    "market.auction:Trades": lambda: (
+        auction.Trades,
+        {"buyer": trades().buyer, "seller": trades().seller, "bid": trades().bid, "ask": trades().ask},
+    ),
+    "market.mining:Rewards": lambda: (
+        mining.Rewards,
+        {"paid": np.array([[535.0, 3.0, 1.5]]), "unpaid": np.array([0.0]), "minted": np.array([500.0])},
+    ),
     "data:generate_households": lambda: (
         data.generate_households,
         {"n_homes": 2, "start_date": "2013-01-01", "n_days": 1, "seed": 3},
@@ -670,6 +694,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "book.claims:rescues_of": lambda: (claims.rescues_of, {"chapter": "dp-audit"}),
     "book.claims:coverage": lambda: (claims.coverage, {}),
+    "book.claims:rescues_table": lambda: (claims.rescues_table, {"chapter": "coin"}),
     "book.claims:read_coverage": lambda: (
         claims.read_coverage,
         {"text": "paper_lines,claim,chapter,row_start,status,note\n12,A claim.,market,A row,covered,\n"},

@@ -43,6 +43,14 @@ def _nan_sampler(inp: Any, size: Any, rng: Any) -> np.ndarray:
     return np.full(size if isinstance(size, int) else 3, np.nan)
 
 
+def _inf_sampler(inp: Any, size: Any, rng: Any) -> np.ndarray:
+    return np.full(size if isinstance(size, int) else 3, np.inf)
+
+
+def _scalar_density(inp: Any, x: Any) -> float:
+    return 0.0
+
+
 def _ragged() -> list:
     return [[1.0, 2.0], [3.0]]
 
@@ -87,6 +95,8 @@ HOSTILE = (
     lambda: np.float64(math.nan),
     lambda: object(),
     lambda: _nan_sampler,
+    lambda: _inf_sampler,
+    lambda: _scalar_density,
     lambda: np.random.default_rng(1),
     lambda: 12345,
 )
@@ -110,9 +120,14 @@ def _contains_nan(value: Any, depth: int = 0) -> bool:
 
 
 def _extreme(valid: Any, how: int) -> Any:
-    """The valid value pushed to an extreme: scaled by 1e300 or 1e-300, negated, or with a NaN inserted."""
+    """The valid value pushed to an extreme: scaled by 1e300 or 1e-300, negated, with a NaN inserted, reversed, or
+    (whole numbers: ids, indices, counts) raised by 10^9."""
     if isinstance(valid, (bool, np.bool_)) or not isinstance(valid, (int, float, np.number, list, tuple, np.ndarray)):
         return valid
+    if how == 4 and isinstance(valid, np.ndarray) and valid.ndim >= 1 and valid.shape[0] > 1:
+        return valid[::-1].copy()  # unsorted timestamps, reversed orders
+    if how == 5 and np.asarray(valid).dtype.kind in "iu":
+        return np.asarray(valid) + 10**9 if isinstance(valid, (list, tuple, np.ndarray)) else valid + 10**9
     try:
         arr = np.asarray(valid, dtype=float)
     except (TypeError, ValueError):
@@ -146,7 +161,7 @@ def mutated_calls(draw: st.DrawFn, name: str) -> tuple[Any, dict[str, Any], dict
         if kind == 0:
             value = HOSTILE[draw(st.integers(0, len(HOSTILE) - 1))]()
         elif kind == 1:
-            value = _extreme(kwargs[key], draw(st.integers(0, 3)))
+            value = _extreme(kwargs[key], draw(st.integers(0, 5)))
         else:
             value = draw(
                 st.one_of(

@@ -11,7 +11,7 @@ import yaml
 import vpt
 
 ROOT = Path(vpt.__file__).resolve().parent
-GROUND = {"vpt._checks", "vpt.data", "vpt.state", "vpt.units", "vpt.seeds", "vpt.readings"}
+GROUND = {"vpt._checks", "vpt._optional", "vpt.data", "vpt.state", "vpt.units", "vpt.seeds", "vpt.readings"}
 PARTS = ("market", "privacy", "chain", "theory", "book")
 #: What each layer may import from vpt, besides the ground (the README's module map says the same).
 MAY_IMPORT = {

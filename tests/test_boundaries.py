@@ -11,6 +11,7 @@ from vpt._checks import MAX_CELLS, count, generator
 from vpt.chain import coin, ledger, recovery
 from vpt.market import mining, settlement
 from vpt.privacy import audit, laws
+from vpt.state import SystemState
 from vpt.theory import simulate
 
 # ---------------------------------------------------------------- wrong answers for valid input
@@ -261,3 +262,98 @@ def test_wallets_trade_accepts_numpy_integer_coins():
 
 def test_size_limit_is_one_gibibyte_of_float64():
     assert MAX_CELLS * 8 == 2**30
+
+
+# ---------------------------------------------------------------- the last kinds an outside sweep found
+
+
+def _homes_with(**changes):
+    h = data.generate_households(n_homes=3, n_days=1, seed=2)
+    fields = {f: getattr(h, f) for f in ("customer", "postcode", "capacity_kwp", "timestamps", "consumption")}
+    fields |= {"controlled_load": h.controlled_load, "generation": h.generation}
+    return data.Households(**(fields | changes))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"capacity_kwp": np.array([1.0, np.nan, 2.0])}, "capacity_kwp must be finite"),
+        ({"capacity_kwp": np.array([1.0, -0.5, 2.0])}, "capacity_kwp must be >= 0"),
+        ({"customer": np.array([0, 1, 2])}, "customer ids must be"),
+        ({"postcode": np.array([2000, 10000, 2100])}, "postcodes must be whole numbers from 0 to 9999"),
+        ({"customer": [1, 2, 3]}, "customer must be a numpy array"),
+    ],
+)
+def test_household_data_validate_on_construction(change, message):
+    with pytest.raises(ValueError, match=message):
+        _homes_with(**change)
+
+
+@pytest.mark.parametrize("order", ["reversed", "repeated"])
+def test_household_timestamps_must_be_consecutive_half_hours(order):
+    t = data.generate_households(n_homes=3, n_days=1, seed=2).timestamps
+    bad = t[::-1].copy() if order == "reversed" else np.repeat(t[:24], 2)
+    with pytest.raises(ValueError, match="consecutive half-hours"):
+        _homes_with(timestamps=bad)
+
+
+def test_a_trade_whose_bid_is_below_its_ask_is_refused():
+    one = np.array([0])
+    with pytest.raises(ValueError, match="bid is below its ask"):
+        market.auction.Trades(one, one, np.array([5.0]), np.array([10.0]))
+    with pytest.raises(ValueError, match="finite prices"):
+        market.auction.Trades(one, one, np.array([np.nan]), np.array([10.0]))
+    with pytest.raises(ValueError, match="equal length"):
+        market.auction.Trades(one, np.array([0, 1]), np.array([12.0]), np.array([10.0]))
+
+
+def test_reward_rows_that_name_one_vpp_twice_are_refused():
+    with pytest.raises(ValueError, match="names one VPP in two places"):
+        mining.rewards(np.array([[1, 1, 2]]), [40.0], "poem")
+    with pytest.raises(ValueError, match="names one VPP in two places"):
+        mining.pool_from_rewards(np.array([[0, 2, 2]]), np.array([[528.0, 8.0, 4.0]]), "poem")
+    with pytest.raises(ValueError, match=r"paid must be \(n, 3\)"):
+        mining.Rewards(np.zeros((1, 2)), np.zeros(1), np.zeros(1))
+    with pytest.raises(ValueError, match="must be >= 0 coins"):
+        mining.Rewards(np.array([[-1.0, 0.0, 0.0]]), np.zeros(1), np.zeros(1))
+
+
+@pytest.mark.parametrize(("column", "text"), [(0, "1_000"), (0, "\u0661"), (0, "0"), (1, "1_0"), (2, "\u0662000")])
+def test_the_ausgrid_reader_takes_only_plain_ids_capacities_and_postcodes(tmp_path, column, text):
+    path = tmp_path / "homes.csv"
+    data.write_ausgrid(data.generate_households(n_homes=1, n_days=1, seed=3), path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[column] = text
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3, column"):
+        data.read_ausgrid(path)
+
+
+def test_a_trading_round_refuses_vpp_ids_that_would_allocate_gigabytes():
+    with pytest.raises(ValueError, match="largest VPP index"):
+        market.rounds.trading_round(
+            [1.0, 0.0], [0.0, 1.0], [10.0, 10.0], [20.0, 20.0], np.array([0, 10**9]), SystemState(1)
+        )
+
+
+def test_report_noisy_max_stays_finite_at_extreme_budgets():
+    from vpt.privacy import mechanisms
+
+    assert mechanisms.report_noisy_max_law([0.0, 1.0, 2.0], 1e6).tolist() == [0.0, 0.0, 1.0]
+    assert mechanisms.report_noisy_max_law([2.0, 1.0, 2.0], 1e6).tolist() == [0.5, 0.0, 0.5]
+    with pytest.raises(ValueError, match="underflows in double precision"):
+        mechanisms.report_noisy_max(1e6)
+    assert mechanisms.randomized_response(710.0).true_epsilon == 710.0
+
+
+def test_the_auditor_refuses_infinite_outputs_and_densities_of_the_wrong_shape():
+    from vpt.privacy import mechanisms
+
+    lap = mechanisms.laplace(1.0)
+    with pytest.raises(ValueError, match="infinite output"):
+        audit.epsilon_lower_bound(lambda d, s, r: np.full(s, np.inf), 0.0, 1.0, n=1000, rng=np.random.default_rng(0))
+    for density in (lambda mu, x: np.zeros(3), lambda mu, x: 0.0):
+        with pytest.raises(ValueError, match="one log density per output"):
+            audit.epsilon_lower_bound(lap.sampler, 0.0, 1.0, n=1000, rng=np.random.default_rng(0), log_density=density)

@@ -27,7 +27,7 @@ The modules load on first use, so ``import vpt`` is cheap; see the README's quic
 
 import importlib as _importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: The subpackages and ground modules, the names ``dir(vpt)`` lists.
 _PUBLIC = ("book", "chain", "data", "market", "privacy", "readings", "seeds", "state", "theory", "units")

@@ -17,6 +17,7 @@ import math
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -104,13 +105,30 @@ class Households:
     generation: NDArray[np.float64]
 
     def __post_init__(self) -> None:
+        for name in ("customer", "postcode", "capacity_kwp", "timestamps", "consumption", "controlled_load"):
+            if not isinstance(getattr(self, name), np.ndarray):
+                raise ValueError(f"{name} must be a numpy array, got {type(getattr(self, name)).__name__}")
+        if not isinstance(self.generation, np.ndarray):
+            raise ValueError(f"generation must be a numpy array, got {type(self.generation).__name__}")
+        if self.customer.ndim != 1 or self.customer.dtype.kind not in "iu" or (self.customer < 1).any():
+            raise ValueError("customer ids must be a 1-D array of whole numbers >= 1 (as in Ausgrid's files)")
         n = self.customer.shape[0]
+        if self.timestamps.ndim != 1 or self.timestamps.dtype.kind != "M":
+            raise ValueError(f"timestamps must be a 1-D numpy.datetime64 array, got {self.timestamps.dtype}")
         t = self.timestamps.shape[0]
         if t == 0 or t % HALF_HOURS:
             raise ValueError(f"timestamps must cover whole days of {HALF_HOURS} readings, got {t}")
+        if (np.diff(self.timestamps) != np.timedelta64(30, "m")).any():
+            raise ValueError("timestamps must be consecutive half-hours, increasing (no gap, repeat or reversal)")
         for name in ("postcode", "capacity_kwp"):
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"{name} must have shape ({n},), got {getattr(self, name).shape}")
+        if self.postcode.dtype.kind not in "iu" or (self.postcode < 0).any() or (self.postcode > 9999).any():
+            raise ValueError("postcodes must be whole numbers from 0 to 9999 (Australian postcodes; 0 if unknown)")
+        if self.capacity_kwp.dtype.kind not in "iuf" or not np.all(np.isfinite(self.capacity_kwp)):
+            raise ValueError("capacity_kwp must be finite numbers (kWp)")
+        if (self.capacity_kwp < 0).any():
+            raise ValueError("capacity_kwp must be >= 0 kWp")
         for name in ("consumption", "controlled_load", "generation"):
             values = getattr(self, name)
             if values.shape != (n, t):
@@ -831,6 +849,27 @@ def _read_header(reader: Any, where: str) -> tuple[list[str], dict[str, int], in
     return header, {name: header.index(name) for name in _ID_COLUMNS + _TIME_COLUMNS}, line
 
 
+def _whole(digits: int, minimum: int) -> Callable[[str], int]:
+    """A converter of 1 to ``digits`` ASCII digits to an int of at least ``minimum``.
+
+    ``int()`` alone would also take ``1_000`` and non-ASCII digits.
+    """
+
+    def convert(text: str) -> int:
+        if not re.fullmatch(rf"[0-9]{{1,{digits}}}", text, re.ASCII) or int(text) < minimum:
+            raise ValueError(text)
+        return int(text)
+
+    return convert
+
+
+def _plain_decimal(text: str) -> float:
+    """A plain decimal number (``float()`` also takes ``1_000``, ``nan`` and non-ASCII digits)."""
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(text)
+    return float(text)
+
+
 def _parse_row(
     row: list[str], header: list[str], col: dict[str, int], at: str
 ) -> tuple[int, float, int, str, dt.date, NDArray[np.float64]]:
@@ -853,9 +892,9 @@ def _parse_row(
         except (ValueError, TypeError):
             raise ValueError(f"{at}, column {name!r}: {text!r} is not {what}") from None
 
-    customer = field("Customer", int, "an integer customer id")
-    capacity = field("Generator Capacity", float, "a capacity in kWp")
-    postcode = field("Postcode", int, "an integer postcode")
+    customer = field("Customer", _whole(9, 1), "a customer id (1 to 9 plain digits, at least 1)")
+    capacity = field("Generator Capacity", _plain_decimal, "a capacity in kWp (a plain decimal number)")
+    postcode = field("Postcode", _whole(4, 0), "a postcode (1 to 4 plain digits)")
     category = row[col["Consumption Category"]].strip()
     if category not in _CATEGORIES:
         raise ValueError(f"{at}, column 'Consumption Category': unknown category {category!r} (expected GC, CL or GG)")
@@ -913,9 +952,9 @@ def _assemble_households(
 
 # --------------------------------------------------------------------------- the shipped file
 
-#: Arguments of the data set shipped in ``data/`` (January 2013, Sydney summer).
+#: Arguments of the data set shipped with the package (January 2013, Sydney summer).
 SHIPPED: dict[str, Any] = {"n_homes": 100, "start_date": "2013-01-01", "n_days": 31, "seed": 20130101}
-#: File name of the shipped data set, relative to the repository's ``data/`` folder.
+#: File name of the shipped data set, in the package's ``vpt/_data/`` folder (package data).
 SHIPPED_FILE = "households-2013-01.csv.gz"
 
 #: Relative tolerance of each calibration statistic (mean, median) for 100 homes
@@ -961,8 +1000,8 @@ HOUSEHOLDS_ENV = "VPT_HOUSEHOLDS"
 
 
 def shipped_path() -> Path:
-    """Path of the shipped synthetic data set (``data/`` beside the package)."""
-    return Path(__file__).resolve().parents[1] / "data" / SHIPPED_FILE
+    """Path of the shipped synthetic data set: package data, in ``vpt/_data/`` of the installed package or the clone."""
+    return Path(__file__).resolve().parent / "_data" / SHIPPED_FILE
 
 
 def load_households(path: str | Path | None = None) -> Households:
@@ -1027,7 +1066,7 @@ def _date(value: Any, name: str) -> Any:
 
 
 if __name__ == "__main__":  # pragma: no cover - regenerates the shipped file
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("data") / SHIPPED_FILE
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else shipped_path()
     write_ausgrid(generate_households(**SHIPPED), out)
     print(f"wrote {out}")
     print("\n".join(calibration_table()))

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import vpt
+
 ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("VPT_BOOK_HTML", ROOT / "_build" / "html"))
 SHOTS = ROOT / "_build" / "screenshots"
@@ -188,6 +190,8 @@ def test_page_renders_offline_with_math_tables_images_and_verdict_table(browser,
         headers = browser.execute_script(TABLE_HEADERS_JS)
         if ["paper says", "we find", "verdict"] not in headers:
             problems.append(f"the chapter's verdict table is not an HTML <table>; table headers: {headers}")
+    if f"Built with vpt {vpt.__version__}." not in text:
+        problems.append(f"the footer does not name vpt {vpt.__version__} (scripts/sphinx_tidy.py)")
     _screenshot(browser, page)
     assert not problems, f"{page}.html:\n  " + "\n  ".join(problems)
 

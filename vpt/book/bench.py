@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vpt._optional import require
 from vpt.market.auction import match, match_literal
 from vpt.market.mining import elect
 from vpt.privacy.audit import epsilon_lower_bound
@@ -186,8 +187,8 @@ def bench_audit(rows: list) -> None:
 def bench_notebooks(rows: list) -> None:
     """Time every chapter's execution and the whole book build; append the rows."""
     # optional: the notebook tooling of the book's environment, not a dependency of the library
-    import nbformat
-    from nbclient import NotebookClient
+    nbformat = require("nbformat", "the notebook benchmark")
+    NotebookClient = require("nbclient", "the notebook benchmark").NotebookClient
 
     env_ok = os.environ.get("PYTHONHASHSEED") == "0"
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):

@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vpt._checks import finite_array, instance, text
+from vpt._optional import require
 from vpt.state import StateLimits, SystemState
 
 __all__ = ["STATE_COLOURS", "plot_demand_with_states"]
@@ -35,9 +36,9 @@ def plot_demand_with_states(
         length, ``limits`` not :class:`~vpt.state.StateLimits` or ``unit`` not
         a string.
     """
-    from matplotlib.axes import Axes  # optional: matplotlib is needed only where plots are made
+    axes = require("matplotlib.axes", "plot_demand_with_states")  # optional: only where plots are made
 
-    instance(ax, Axes, "ax")
+    instance(ax, axes.Axes, "ax")
     instance(limits, StateLimits, "limits")
     text(unit, "unit")
     times = np.asarray(timestamps) if isinstance(timestamps, (list, tuple, np.ndarray)) else np.asarray(None)

@@ -30,6 +30,26 @@ class Trades:
     bid: NDArray[np.float64]
     ask: NDArray[np.float64]
 
+    def __post_init__(self) -> None:
+        arrays = {"buyer": self.buyer, "seller": self.seller, "bid": self.bid, "ask": self.ask}
+        for name, arr in arrays.items():
+            if not isinstance(arr, np.ndarray) or arr.ndim != 1:
+                raise ValueError(f"{name} must be a 1-D numpy array, got {arr!r:.60}")
+        if len({arr.size for arr in arrays.values()}) != 1:
+            raise ValueError(
+                f"buyer, seller, bid and ask must have equal length, got {[a.size for a in arrays.values()]}"
+            )
+        for name in ("buyer", "seller"):
+            arr = arrays[name]
+            if arr.size and (arr.dtype.kind not in "iu" or arr.min() < 0):
+                raise ValueError(f"{name} must hold integer indices >= 0")
+        for name in ("bid", "ask"):
+            arr = arrays[name]
+            if arr.size and (arr.dtype.kind not in "iuf" or not np.all(np.isfinite(arr))):
+                raise ValueError(f"{name} must hold finite prices")
+        if (self.bid < self.ask).any():
+            raise ValueError("a trade's bid is below its ask: a buyer never pays less than the seller asks (Eq. 3)")
+
     def __len__(self) -> int:
         return int(self.buyer.shape[0])
 
@@ -144,7 +164,7 @@ def _match_sorted(b: NDArray[np.float64], a: NDArray[np.float64]) -> Trades:
     k = min(b.size, a.size)
     n = int(np.count_nonzero(-neg_bids[:k] > asks_up[:k]))  # monotone: True ... True False ... False
     buyer, seller = _stable_prefix(by_bid, neg_bids, n), _stable_prefix(by_ask, asks_up, n)
-    return Trades(buyer, seller, b[buyer], a[seller])  # valid indices by construction: no second validation
+    return Trades(buyer, seller, b[buyer], a[seller])
 
 
 def _stable_prefix(order: NDArray, values: NDArray, n: int) -> NDArray[np.int64]:

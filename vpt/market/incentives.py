@@ -848,7 +848,7 @@ PUBLISHED_COLUMNS = {
 def published_gain_from_trade(path: str | None = None) -> dict[str, dict[int, tuple[float, float]]]:
     """The published benchmark of McAfee's auction, SBBA and trade reduction, per market size ``n``.
 
-    Reads ``data/gonen2020-mcafee-sbb-concise.csv`` (default): the results
+    Reads ``vpt/_data/gonen2020-mcafee-sbb-concise.csv`` (default, package data): the results
     file of the simulation experiment of Gonen and Segal-Halevi (AAAI 2020),
     repository ``github.com/erelsgl/auctions`` (MIT licence), file
     ``results/experiment_comparing_mcafee_to_sbb_concise.csv`` at commit
@@ -864,7 +864,7 @@ def published_gain_from_trade(path: str | None = None) -> dict[str, dict[int, tu
     dict
         ``{mechanism: {n: (total %, market %)}}`` (see :class:`GainFromTrade`).
     """
-    file = Path(__file__).resolve().parents[2] / "data" / "gonen2020-mcafee-sbb-concise.csv"
+    file = Path(__file__).resolve().parents[1] / "_data" / "gonen2020-mcafee-sbb-concise.csv"
     if path is not None:
         if not isinstance(path, str):
             raise ValueError(f"path must be a str, got {path!r:.80}")

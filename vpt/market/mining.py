@@ -86,7 +86,7 @@ def log_weights(energy: ArrayLike, mechanism: str, **params: float) -> NDArray[n
         # shifted so that the largest weight of each row is exp(0): eps3 * energy / (2 sensitivity) itself
         # overflows for large energies, the differences to the row's maximum cannot turn into NaN
         gap = e - e.max(axis=-1, keepdims=True)
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # inf * 0 where gap == 0 is replaced by the where
             return np.where(gap == 0, 0.0, factor * gap)
     if mechanism == "poa":
         return np.zeros_like(e)
@@ -219,6 +219,41 @@ class Rewards:
     unpaid: NDArray[np.float64]
     minted: NDArray[np.float64]
 
+    def __post_init__(self) -> None:
+        for name in ("paid", "unpaid", "minted"):
+            arr = getattr(self, name)
+            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "iuf":
+                raise ValueError(f"{name} must be a numpy array of coins, got {arr!r:.60}")
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name} must be finite coins")
+        n = self.unpaid.shape[0] if self.unpaid.ndim == 1 else -1
+        if self.paid.shape != (n, 3) or self.minted.shape != (n,):
+            raise ValueError(
+                f"paid must be (n, 3) and unpaid and minted (n,), got {self.paid.shape}, {self.unpaid.shape}, "
+                f"{self.minted.shape}"
+            )
+        # unpaid = M_sum - what is paid from it, so it may round a few ulps below 0
+        if (self.paid < 0).any() or (self.minted < 0).any() or (self.unpaid < -1e-9 * (1 + self.paid.sum(1))).any():
+            raise ValueError("paid, unpaid and minted must be >= 0 coins")
+
+
+def _winner_rows(winners: object) -> NDArray[np.int64]:
+    """``winners`` as an ``(n, 3)`` integer array of places, each row naming distinct VPPs (or NO_WINNER)."""
+    w = np.asarray(winners) if isinstance(winners, (list, tuple, np.ndarray)) else np.asarray(None)
+    if w.ndim != 2 or w.shape[1] != 3 or (w.size and w.dtype.kind not in "iu"):
+        raise ValueError(f"winners must be an integer array of shape (n, 3), got {winners!r:.80}")
+    if w.size and w.min() < NO_WINNER:
+        raise ValueError(f"winners must be VPP indices >= 0 or NO_WINNER ({NO_WINNER})")
+    w = w.astype(np.int64)
+    filled = w != NO_WINNER
+    repeated = filled[:, :, None] & filled[:, None, :] & (w[:, :, None] == w[:, None, :]) & ~np.eye(3, dtype=bool)
+    if repeated.any():
+        row = int(np.flatnonzero(repeated.any(axis=(1, 2)))[0])
+        raise ValueError(
+            f"winners row {row} names one VPP in two places ({w[row].tolist()}): each place is another VPP"
+        )
+    return w
+
 
 def rewards(
     winners: NDArray[np.int64],
@@ -251,11 +286,7 @@ def rewards(
         ``"ppoem"`` without ``rng``.
     """
     choice(mechanism, "mechanism", MECHANISMS)
-    w = np.asarray(winners) if isinstance(winners, (list, tuple, np.ndarray)) else np.asarray(None)
-    if w.ndim != 2 or w.shape[1] != 3 or (w.size and w.dtype.kind not in "iu"):
-        raise ValueError(f"winners must be an integer array of shape (n, 3), got {winners!r:.80}")
-    if w.size and w.min() < NO_WINNER:
-        raise ValueError(f"winners must be VPP indices >= 0 or NO_WINNER ({NO_WINNER})")
+    w = _winner_rows(winners)
     m = finite_array(mining_sum, "mining_sum", minimum=0.0)
     try:
         m = np.broadcast_to(m, (w.shape[0],)).copy()
@@ -324,9 +355,7 @@ def pool_from_rewards(
     (40.0, True)
     """
     choice(mechanism, "mechanism", ("poem", "ppoem"))
-    w = np.asarray(winners)
-    if w.ndim != 2 or w.shape[1] != 3 or not np.issubdtype(w.dtype, np.integer):
-        raise ValueError(f"winners must be integer places of shape (n, 3), got {np.shape(winners)}")
+    w = _winner_rows(winners)
     money = finite_array(paid, "paid", minimum=0.0)
     if money.shape != w.shape:
         raise ValueError(f"paid must have the shape of winners {w.shape}, got {money.shape}")

@@ -191,6 +191,11 @@ def trading_round(
         raise ValueError("surplus, deficit, ask, bid and vpp_of_home must be 1-D arrays of one entry per home")
     if vpp.size and (vpp.dtype.kind not in "iu" or vpp.min() < 0):
         raise ValueError("vpp_of_home must hold VPP indices (integers >= 0)")
+    if vpp.size:
+        cells(
+            int(vpp.max()) + 1,
+            "vpp_of_home's largest VPP index (the round keeps one energy per index; number them 0..n-1)",
+        )
     state = SystemState(state)
     choice(pricing, "pricing", ("poem", "ppoem"))
     check_pricing_options(pricing, pricing_options)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vpt._checks import count, non_negative, positive, probability
+from vpt._optional import require
 
 __all__ = ["basic_epsilon", "optimal_pure_delta", "pld_epsilon", "ppoem_slot_events", "slot_events_total"]
 
@@ -71,7 +72,9 @@ def pld_epsilon(events: Sequence[tuple[str, float, int]], delta: float, *, discr
         For bad events, ``delta`` not in (0, 1), a discretisation not in
         [1e-5, 0.1], or one too fine for the total loss (more than 1e7 steps).
     """
-    from dp_accounting.pld import common, privacy_loss_distribution  # optional: only the accountant needs it
+    # optional: only the accountant needs dp-accounting
+    common = require("dp_accounting.pld.common", "the PLD accountant (pld_epsilon)")
+    privacy_loss_distribution = require("dp_accounting.pld.privacy_loss_distribution", "the PLD accountant")
 
     evs = _events(events)
     delta = probability(delta, "delta", open_interval=True)

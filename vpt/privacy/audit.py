@@ -160,6 +160,8 @@ def _as_outputs(x: NDArray, size: int) -> NDArray:
         raise ValueError(f"the sampler must return numbers, got dtype {x.dtype}")
     if x.dtype.kind == "f" and np.isnan(x).any():
         raise ValueError("the sampler returned NaN: an output that no event can count")
+    if x.dtype.kind == "f" and np.isinf(x).any():
+        raise ValueError("the sampler returned an infinite output: a mechanism's outputs must be finite numbers")
     return x
 
 
@@ -326,6 +328,11 @@ def _scorer(
         if log_density is not None:
             lp = np.asarray(log_density(data, x), dtype=float)
             lq = np.asarray(log_density(neighbour, x), dtype=float)
+            if lp.shape != (x.shape[0],) or lq.shape != (x.shape[0],):
+                raise ValueError(
+                    f"log_density must return one log density per output, shape ({x.shape[0]},); got {lp.shape} "
+                    f"and {lq.shape}"
+                )
             if np.isnan(lp).any() or np.isnan(lq).any() or np.isposinf(lp).any() or np.isposinf(lq).any():
                 raise ValueError("log_density returned NaN or +inf (a log density is finite or -inf)")
             with np.errstate(invalid="ignore"):

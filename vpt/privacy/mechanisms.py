@@ -125,6 +125,13 @@ def report_noisy_max_law(counts: ArrayLike, eps: float) -> NDArray[np.float64]:
     if c.size > 20:
         raise ValueError(f"report_noisy_max_law integrates numerically over at most 20 counts, got {c.size}")
     eps = positive(eps, "eps")
+    top = c == c.max()
+    rest = c[~top]
+    # A count at distance g below the maximum wins with probability below (1 + eps g / 2) e^(-eps g) (the
+    # difference of two Laplace draws exceeding g): past eps g = 700 that underflows double precision, the law is
+    # its limit, the maxima sharing equally (by symmetry), and the integral would return zeros or NaN.
+    if rest.size == 0 or eps * (c.max() - rest.max()) > 700:
+        return top / top.sum()
     b = 1 / eps
     law = np.empty(c.size)
     for i in range(c.size):
@@ -145,6 +152,8 @@ def report_noisy_max_law(counts: ArrayLike, eps: float) -> NDArray[np.float64]:
             except integrate.IntegrationWarning as exc:
                 msg = f"the numerical integration did not converge for counts {c} at eps={eps}: {exc}"
                 raise ValueError(msg) from None
+    if not (np.all(np.isfinite(law)) and law.sum() > 0):
+        raise ValueError(f"the numerical integration underflowed for counts {c} at eps={eps}: use a smaller eps")
     return law / law.sum()
 
 
@@ -160,6 +169,11 @@ def report_noisy_max(eps: float, counts=(0.0, 0.0, 0.0), neighbour=(1.0, 0.0, 0.
             f"counts and neighbour must have the same shape, got {np.shape(counts)} and {np.shape(neighbour)}"
         )
     true = exact_epsilon(report_noisy_max_law(counts, eps), report_noisy_max_law(neighbour, eps))
+    if not math.isfinite(true):
+        raise ValueError(
+            f"at eps={eps:g} an output's probability underflows in double precision, so the exact loss between "
+            "these counts cannot be computed (the mechanism is eps-DP by its theorem): use a smaller eps"
+        )
 
     def sampler(c, size, rng):
         c = np.asarray(c, dtype=float)

@@ -50,6 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import MAX_CELLS, cells, count, finite_array, generator, number, positive, prices_1d
+from vpt._optional import require
 from vpt.market import settlement
 from vpt.market.auction import match
 from vpt.market.mining import elect
@@ -155,6 +156,8 @@ def select_price(quality: ArrayLike, scale: float, *, rng: np.random.Generator |
         return int(np.argmax(u + g.exponential(s, u.size)))
     try:
         return int(_opendp_noisy_max(s)([float(x) for x in u]))
+    except ImportError:
+        raise  # OpenDP is missing: the message names the extra to install
     except Exception as exc:  # OpenDP reports bad arguments (an overflowing scale, say) as its own exceptions
         raise ValueError(f"OpenDP's noisy max refused the call: {exc}") from None
 
@@ -162,7 +165,7 @@ def select_price(quality: ArrayLike, scale: float, *, rng: np.random.Generator |
 @functools.lru_cache(maxsize=16)
 def _opendp_noisy_max(scale: float) -> Any:
     """OpenDP's report-noisy-max measurement of ``scale`` (built once per scale)."""
-    import opendp.prelude as dp  # optional: only the deployed sampler needs OpenDP
+    dp = require("opendp.prelude", "the deployed private sampler (OpenDP's noisy max)")  # optional
 
     dp.enable_features("contrib")
     return dp.m.make_noisy_max(

@@ -1,0 +1,296 @@
+"""The sweep of the book's seed-dependent verdicts over independent seed sets: collected here, decided by each part.
+
+A verdict that rests on random draws is only settled if it holds for other
+draws too. Each part of the library keeps the seed checks of its chapters
+beside its experiment code (:data:`vpt.market.stability.CHECKS` for the
+market, mining and incentives chapters, :data:`vpt.chain.stability.CHECKS`
+for the ledger, :data:`vpt.privacy.stability.CHECKS` for the privacy audit);
+this module only collects them in the book's order (:data:`CHECKS`) and runs
+them over the seed sets of :func:`vpt.seeds.seed_sets` (:func:`sweep`). The
+scorecard shows, for each claim, how many seed sets agree with the chapter's
+verdict.
+
+The sweep takes minutes, so :func:`cached_sweep` stores it in
+``data/stability.json`` under a key that covers the library's source and the
+seeds: a change to ``vpt`` makes the stored sweep stale, the test suite says
+so, and ``python -m vpt.book.sweep`` recomputes it. The tests also recompute
+one seed set in full and compare it with the stored one.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import tokenize
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from vpt._checks import instance, text
+from vpt.book.report import VERDICTS
+from vpt.chain import stability as chain_checks
+from vpt.market import stability as market_checks
+from vpt.privacy import stability as privacy_checks
+from vpt.seeds import Replicate, SeedCheck, Seeds, seed_sets
+
+__all__ = [
+    "BOOK_ORDER",
+    "CHECKS",
+    "STORED_SWEEP",
+    "cache_key",
+    "cached_sweep",
+    "checks_of",
+    "code_of",
+    "recompute",
+    "sources_of",
+    "sweep",
+]
+
+#: Where the sweep is stored (``data/`` beside the package), written by ``python -m vpt.book.sweep``.
+STORED_SWEEP = Path(__file__).resolve().parents[2] / "data" / "stability.json"
+#: The chapters (notebook stems) in the order of the book's table of contents (``_toc.yml``; a test keeps them equal).
+BOOK_ORDER = (
+    "system-state",
+    "market",
+    "mining",
+    "coin",
+    "ledger",
+    "dp-calibration",
+    "dp-audit",
+    "household-privacy",
+    "race-and-capture",
+    "winning-and-profit",
+    "complexity",
+    "incentives",
+    "scorecard",
+    "errata",
+    "references",
+)
+#: Every verdict of the book that rests on random draws, with the function that recomputes it from a seed set,
+#: in the book's order (each chapter's checks in the order of its verdict table).
+CHECKS: tuple[SeedCheck, ...] = tuple(
+    sorted(
+        (*market_checks.CHECKS, *chain_checks.CHECKS, *privacy_checks.CHECKS),
+        key=lambda c: BOOK_ORDER.index(c.chapter),
+    )
+)
+
+
+def checks_of(chapter: str) -> tuple[SeedCheck, ...]:
+    """The checks of :data:`CHECKS` for one chapter (notebook stem), in the order of its verdict table."""
+    chapter = text(chapter, "chapter")
+    found = tuple(c for c in CHECKS if c.chapter == chapter)
+    if not found:
+        raise ValueError(f"no seed check for chapter {chapter!r}; chapters: {sorted({c.chapter for c in CHECKS})}")
+    return found
+
+
+def recompute(check: SeedCheck, seeds: Seeds) -> Replicate:
+    """One check at one seed set, its verdict checked to be one of :data:`vpt.book.report.VERDICTS`."""
+    instance(check, SeedCheck, "check")
+    instance(seeds, Seeds, "seeds")
+    r = check.check(seeds)
+    if not isinstance(r, Replicate) or r.verdict not in VERDICTS:
+        raise ValueError(f"check {check.claim!r} returned {r!r:.80}, not a Replicate with a verdict")
+    return r
+
+
+def _seed_list(seeds: Any) -> list[Seeds]:
+    if not isinstance(seeds, (list, tuple)) or not seeds or not all(isinstance(s, Seeds) for s in seeds):
+        raise ValueError(f"seeds must be a non-empty list of Seeds, got {seeds!r:.80}")
+    return list(seeds)
+
+
+def _check_list(checks: Any) -> list[SeedCheck]:
+    if not isinstance(checks, (list, tuple)) or not checks or not all(isinstance(c, SeedCheck) for c in checks):
+        raise ValueError(f"checks must be a non-empty list of SeedCheck, got {checks!r:.80}")
+    return list(checks)
+
+
+def sweep(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> dict[tuple[str, str], list[Replicate]]:
+    """Every check at every seed set: ``{(chapter, claim): [replicate per seed set]}``."""
+    seed_list, check_list = _seed_list(seeds), _check_list(checks)
+    out: dict[tuple[str, str], list[Replicate]] = {}
+    for s in seed_list:
+        for c in check_list:
+            out.setdefault((c.chapter, c.claim), []).append(recompute(c, s))
+    return out
+
+
+def code_of(source: str) -> str:
+    r"""``source`` without its docstrings, comments, trailing spaces and blank lines: what the key hashes.
+
+    A docstring or comment cannot change what the sweep computes, so editing
+    one does not make the stored sweep stale; any change to the code does.
+    Docstrings are found with :mod:`ast` and comments with :mod:`tokenize`, by
+    position, so the result is the same on every supported Python.
+
+    Raises
+    ------
+    ValueError
+        If ``source`` is not a string of valid Python.
+
+    Examples
+    --------
+    >>> code_of("def f(x):\n    'Twice x.'\n    return 2 * x  # doubled\n")
+    'def f(x):\n    return 2 * x'
+    """
+    if not isinstance(source, str):
+        raise ValueError(f"source must be Python source text (a str), got {type(source).__name__}")
+    try:
+        tree = ast.parse(source)
+        comments = [
+            (tok.start, tok.end)
+            for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type == tokenize.COMMENT
+        ]
+    except (SyntaxError, tokenize.TokenError) as err:
+        raise ValueError(f"source is not valid Python: {err}") from err
+    spans, docstrings = list(comments), []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+                and first.end_lineno is not None
+                and first.end_col_offset is not None
+            ):
+                docstrings.append(((first.lineno, first.col_offset), (first.end_lineno, first.end_col_offset)))
+    lines = source.replace("\r\n", "\n").split("\n")
+
+    def column(row: int, byte_offset: int) -> int:  # ast counts UTF-8 bytes, tokenize characters
+        return len(lines[row - 1].encode("utf-8")[:byte_offset].decode("utf-8"))
+
+    spans += [((r0, column(r0, c0)), (r1, column(r1, c1))) for (r0, c0), (r1, c1) in docstrings]
+    for (row0, col0), (row1, col1) in sorted(spans, reverse=True):
+        head, tail = lines[row0 - 1][:col0], lines[row1 - 1][col1:]
+        lines[row0 - 1 : row1] = [head + tail]
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def sources_of(module: str = "vpt.book.sweep") -> list[Path]:
+    """The files of ``vpt`` that importing ``module`` runs: its own, its packages' ``__init__`` and what they import.
+
+    Found from the import statements (:mod:`ast`, anywhere in a module), so the
+    result does not depend on what the running process has imported already.
+    The key of the stored sweep covers these files only: the book's editorial
+    modules (its map of claims, its plots) are not among them.
+
+    Raises
+    ------
+    ValueError
+        If ``module`` is not a module of ``vpt``.
+
+    Examples
+    --------
+    >>> names = [p.as_posix().split("vpt/", 1)[1] for p in sources_of("vpt.units")]
+    >>> "units.py" in names, "market/__init__.py" in names
+    (True, False)
+    """
+    package = Path(__file__).resolve().parents[1]
+
+    def file_of(name: str) -> Path | None:
+        parts = name.split(".")[1:]
+        as_package = package.joinpath(*parts, "__init__.py")
+        as_module = package.joinpath(*parts[:-1], f"{parts[-1]}.py") if parts else as_package
+        return as_package if as_package.is_file() else as_module if as_module.is_file() else None
+
+    if not isinstance(module, str) or not (module == "vpt" or module.startswith("vpt.")) or file_of(module) is None:
+        raise ValueError(f"module must name a module of vpt (e.g. 'vpt.book.sweep'), got {module!r:.60}")
+    seen: set[Path] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a, a.b and a.b.c
+            path = file_of(".".join(parts[:i]))
+            if path is None or path in seen:
+                continue
+            seen.add(path)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    todo += [a.name for a in node.names if a.name.split(".")[0] == "vpt"]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "vpt":
+                    todo.append(node.module)
+                    todo += [f"{node.module}.{a.name}" for a in node.names if file_of(f"{node.module}.{a.name}")]
+    return sorted(seen, key=lambda p: p.relative_to(package).as_posix())
+
+
+def cache_key(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> str:
+    """SHA-256 over the code the sweep runs (:func:`code_of` each of :func:`sources_of`), the seeds and the claims.
+
+    A change to the code of any module the sweep imports (not only this one)
+    changes the key; docstrings, comments and modules it does not import do not.
+    """
+    seed_list, check_list = _seed_list(seeds), _check_list(checks)
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sources_of():
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(code_of(path.read_text(encoding="utf-8")).encode())
+    h.update(repr([dataclasses.astuple(s) for s in seed_list]).encode())
+    h.update(repr([(c.chapter, c.claim, c.check.__name__) for c in check_list]).encode())
+    return h.hexdigest()
+
+
+def cached_sweep(
+    path: str | os.PathLike, seeds: Sequence[Seeds] | None = None, checks: Sequence[SeedCheck] = CHECKS
+) -> tuple[dict[tuple[str, str], list[Replicate]], bool]:
+    """The sweep over ``seeds`` (default :func:`seed_sets`), from ``path`` if stored there under the current key.
+
+    Computed if ``path`` holds no sweep under the current :func:`cache_key`
+    (and not written: ``python -m vpt.book.sweep`` writes it). Returns the
+    sweep and whether it came from the file.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a path, or the file is not a stored sweep.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a str or os.PathLike, got {path!r:.80}")
+    seed_list = seed_sets() if seeds is None else _seed_list(seeds)
+    check_list = _check_list(checks)
+    key = cache_key(seed_list, check_list)
+    p = Path(path)
+    if p.is_file():
+        try:
+            stored = json.loads(p.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                result = {
+                    (r["chapter"], r["claim"]): [Replicate(str(v), str(m)) for v, m in r["replicates"]]
+                    for r in stored["results"]
+                }
+                return result, True
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{p}: not a stored sweep ({type(exc).__name__}: {exc})") from None
+    return sweep(seed_list, check_list), False
+
+
+def _write_sweep(path: Path, seeds: Sequence[Seeds] | None = None) -> dict[tuple[str, str], list[Replicate]]:
+    """Compute the sweep and store it at ``path`` under the :func:`cache_key` of the code that computed it."""
+    seed_list = seed_sets() if seeds is None else _seed_list(seeds)
+    key = cache_key(seed_list)  # before the run: an edit during it makes the stored sweep stale, not wrongly fresh
+    result = sweep(seed_list)
+    payload = {
+        "key": key,
+        "seeds": [dataclasses.asdict(s) for s in seed_list],
+        "results": [
+            {"chapter": ch, "claim": cl, "replicates": [[r.verdict, r.measured] for r in reps]}
+            for (ch, cl), reps in result.items()
+        ],
+    }
+    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":  # python -m vpt.book.sweep: recompute data/stability.json
+    target = STORED_SWEEP
+    for (chapter, claim), reps in _write_sweep(target).items():
+        print(f"{chapter}: {claim[:60]}: " + "; ".join(r.verdict for r in reps))
