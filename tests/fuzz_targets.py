@@ -26,7 +26,7 @@ import numpy as np
 
 import vpt
 from vpt import book, data, market, privacy, readings, seeds, state, theory, units
-from vpt.book import claims, plotting, report, sweep
+from vpt.book import claims, parallel, plotting, published, report, sweep
 from vpt.chain import coin, day_chain, ledger, recovery, threats
 from vpt.market import auction, experiments, incentives, mechanisms, mining, settlement, stability
 from vpt.privacy import accounting, audit, laws, repair
@@ -1013,6 +1013,35 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "seeds:households": lambda: (seeds.households, {"seeds": seeds.Seeds(1, 2, 3)}),
     "book.sweep:cache_key": lambda: (sweep.cache_key, {"seeds": seeds.seed_sets(2), "checks": [LIGHT_CHECK]}),
+    "book.sweep:select_checks": lambda: (sweep.select_checks, {"names": ["mining"]}),
+    "book.sweep:recompute_seed_set": lambda: (
+        sweep.recompute_seed_set,
+        {"checks": [LIGHT_CHECK], "seeds": seeds.Seeds(1, 2, 3)},
+    ),
+    "book.sweep:write_sweep": lambda: (
+        sweep.write_sweep,
+        {"path": _tmp("sweep.json"), "seeds": seeds.seed_sets(1), "checks": [LIGHT_CHECK]},
+    ),
+    "book.parallel:run_tasks": lambda: (
+        functools.partial(parallel.run_tasks, str),
+        {"tasks": [(1.0,)], "serial": True},
+    ),
+    "seeds:agreement": lambda: (seeds.agreement, {"agree": 48, "n": 50}),
+    "market.incentives:market_columns": lambda: (
+        incentives.market_columns,
+        {"mechanism": "mcafee", "n": 5, "n_markets": 20, "seed": 3},
+    ),
+    "market.incentives:gain_from_columns": lambda: (
+        incentives.gain_from_columns,
+        {"mechanism": "mcafee", "n": 5, "cols": incentives.market_columns("mcafee", 5, 20, 3)},
+    ),
+    "book.published:chunk_seeds": lambda: (published.chunk_seeds, {"n": 5, "n_markets": 100, "chunk": 50}),
+    "book.published:published_size_benchmark": lambda: (
+        published.published_size_benchmark,
+        {"sizes": [5], "n_markets": 40, "chunk": 20},
+    ),
+    "book.published:benchmark_key": lambda: (published.benchmark_key, {"sizes": [5], "n_markets": 40, "chunk": 20}),
+    "book.published:cached_benchmark": lambda: (published.cached_benchmark, {"path": _tmp("no-benchmark.json")}),
     "book.sweep:code_of": lambda: (sweep.code_of, {"source": "x = 1  # one\n"}),
     "book.sweep:sources_of": lambda: (sweep.sources_of, {"module": "vpt.book.sweep"}),
     "book.sweep:cached_sweep": lambda: (
@@ -1057,6 +1086,7 @@ RECORDS: dict[str, str] = {
     "book.claims:RootCause": "book.claims:cause_of",
     "book.claims:Rescue": "book.claims:rescues_of",
     "book.claims:Coverage": "book.claims:read_coverage",
+    "seeds:Agreement": "seeds:agreement",
 }
 
 #: Exceptions, whose contract is to be raised, not called.
@@ -1075,6 +1105,10 @@ DOCUMENTED_ERRORS: dict[str, type[Exception]] = {
         "chain.coin:Wallets.exchange",
     )
 }
+
+#: The command lines (``python -m``): not fuzzed, since an empty argument list runs the whole computation for
+#: minutes; tests/test_parallel.py runs them and checks their errors.
+COMMANDS = ("book.sweep:main", "book.published:main")
 
 #: Targets documented to return NaN for some finite input (the docstring says where).
 NAN_DOCUMENTED = {

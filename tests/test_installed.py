@@ -38,6 +38,7 @@ for call, extra in (
     (lambda: vpt.privacy.accounting.pld_epsilon([("laplace", 1.0, 1)], 1e-6), "privacy"),
     (lambda: vpt.privacy.repair.select_price([0.0, 1.0], 1.0), "privacy"),
     (lambda: vpt.book.plotting.plot_demand_with_states(None, None, None, None), "plot"),
+    (lambda: vpt.book.parallel.run_tasks(pow, [(2, 3)], workers=1), "parallel"),
 ):
     try:
         call()
@@ -61,6 +62,12 @@ eps = vpt.privacy.accounting.pld_epsilon([("laplace", 1.0, 1)], 1e-6)
 assert 0.9 < eps <= 1.0 + 1e-3, eps
 assert vpt.privacy.repair.select_price([0.0, 5.0], 0.01) == 1
 print("privacy ok")
+""",
+    "parallel": """
+import vpt
+if __name__ == "__main__":
+    assert vpt.book.parallel.run_tasks(pow, [(2, 3), (3, 2)], workers=1) == [8, 9]
+    print("parallel ok")
 """,
     "plot": """
 import matplotlib
@@ -96,21 +103,12 @@ def _constraints(tmp: Path) -> Path:
 
 def test_the_wheel_works_in_a_fresh_environment_with_one_extra_at_a_time(tmp_path):
     assert UV is not None, "uv is not installed: it is in requirements.lock (./scripts/test installs it)"
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        tmp_path,
-    )
+    src = tmp_path / "src"  # built from a copy: setuptools writes build/ beside the sources, not in the clone
+    shutil.copytree(ROOT / "vpt", src / "vpt", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-TEXT.md"):
+        shutil.copy(ROOT / name, src / name)
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+    _run([*pip_wheel, "-w", str(tmp_path), str(src)], tmp_path)
     wheel = next(tmp_path.glob("vpt-*.whl"))
     assert wheel.name.startswith(f"vpt-{vpt.__version__}-")
     env = tmp_path / "env"

@@ -3,7 +3,7 @@
 ``vpt`` needs only NumPy, SciPy and cryptography (``pip install vpt``). The
 household accountant needs dp-accounting and the deployed private sampler
 OpenDP (``vpt[privacy]``), the plots Matplotlib (``vpt[plot]``), the benchmark
-of the chapters the book's tools (``vpt[book]``). They are imported on first
+of the chapters the book's tools (``vpt[book]``), the sweeps on Dask ``vpt[parallel]``. They are imported on first
 use, so ``import vpt`` and every module import without them.
 """
 
@@ -21,6 +21,8 @@ EXTRAS = {
     "matplotlib": "plot",
     "nbformat": "book",
     "nbclient": "book",
+    "dask": "parallel",
+    "distributed": "parallel",
 }
 
 

@@ -18,16 +18,70 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from vpt._checks import count, instance
 from vpt.data import SHIPPED, Households, generate_households
 
-__all__ = ["N_SEED_SETS", "SWEEP_ROOT", "Replicate", "SeedCheck", "Seeds", "households", "seed_sets"]
+__all__ = [
+    "N_SEED_SETS",
+    "SETTLED_LOWER",
+    "SWEEP_ROOT",
+    "Agreement",
+    "Replicate",
+    "SeedCheck",
+    "Seeds",
+    "agreement",
+    "households",
+    "seed_sets",
+]
 
 #: The root of the sweep's seed sets (fixed before any result was looked at: the issue's number).
 SWEEP_ROOT = 11
-#: How many independent seed sets the scorecard's sweep uses.
-N_SEED_SETS = 5
+#: How many independent seed sets the scorecard's sweep uses (at least 50: with 5, a rule that fails one time in
+#: five would still agree at every seed set a third of the time).
+N_SEED_SETS = 50
+#: A seed-dependent verdict is settled only if the lower end of the 95 % Clopper-Pearson interval of the share of
+#: seed sets that agree with it is above this (chosen before the 50-set sweep was run: a verdict that other draws
+#: contradict one time in five or more is not settled).
+SETTLED_LOWER = 0.8
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How many of ``n`` seed sets agree with a verdict, and the share's 95 % Clopper-Pearson interval.
+
+    ``settled`` if the interval's lower end is above :data:`SETTLED_LOWER`.
+    """
+
+    agree: int
+    n: int
+    low: float
+    high: float
+    settled: bool
+
+
+def agreement(agree: int, n: int) -> Agreement:
+    """The agreement of ``agree`` of ``n`` seed sets with a verdict (exact binomial interval, scipy).
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a whole number >= 1 or ``agree`` not one from 0 to ``n``.
+
+    Examples
+    --------
+    >>> a = agreement(50, 50)
+    >>> round(a.low, 3), a.settled
+    (0.929, True)
+    >>> agreement(5, 5).settled  # five of five cannot settle a verdict: the interval reaches down to 0.478
+    False
+    """
+    n = count(n, "n", minimum=1)
+    agree = count(agree, "agree", maximum=n)
+    ci = stats.binomtest(agree, n).proportion_ci(confidence_level=0.95, method="exact")
+    low, high = float(ci.low), float(ci.high)
+    return Agreement(agree, n, low, high, low > SETTLED_LOWER)
 
 
 @dataclass(frozen=True)

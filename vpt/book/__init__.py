@@ -4,18 +4,22 @@
 - :mod:`~vpt.book.report`: Markdown tables, verdicts, readings and the numbers glued into the prose;
 - :mod:`~vpt.book.claims`: the root cause of each refutation and the map of the paper's claims to verdict rows;
 - :mod:`~vpt.book.plotting`: Matplotlib helpers shared by the chapters;
+- :mod:`~vpt.book.parallel`: one executor for the parallel computations, serial or on Dask;
 - :mod:`~vpt.book.sweep`: the sweep of every part's seed checks (``python -m vpt.book.sweep``);
+- :mod:`~vpt.book.published`: the published auction benchmark at its size (``python -m vpt.book.published``);
 - :mod:`~vpt.book.bench`: the benchmark (``python -m vpt.book.bench``).
 
-The public names of :mod:`~vpt.book.settings`, :mod:`~vpt.book.report` and
-:mod:`~vpt.book.plotting` are also names of the package. The others are imported on demand
-(``from vpt.book import claims``): the two commands, :mod:`~vpt.book.sweep` and
-:mod:`~vpt.book.bench`, so that ``python -m`` runs them without importing them
-twice, and the editorial map :mod:`~vpt.book.claims`, so that editing it does
-not make the stored sweep stale (:func:`vpt.book.sweep.sources_of`).
+The public names of :mod:`~vpt.book.settings`, :mod:`~vpt.book.report`,
+:mod:`~vpt.book.plotting` and :mod:`~vpt.book.parallel` are also names of the package. The
+others are imported on demand (``from vpt.book import claims``): the three commands,
+:mod:`~vpt.book.sweep`, :mod:`~vpt.book.published` and :mod:`~vpt.book.bench`, so that
+``python -m`` runs them without importing them twice, and the editorial map
+:mod:`~vpt.book.claims`, so that editing it does not make the stored sweep stale
+(:func:`vpt.book.sweep.sources_of`).
 """
 
-from vpt.book import plotting, report, settings
+from vpt.book import parallel, plotting, report, settings
+from vpt.book.parallel import run_tasks
 from vpt.book.plotting import STATE_COLOURS, plot_demand_with_states
 from vpt.book.report import (
     FINDING_MEANING,
@@ -49,11 +53,13 @@ __all__ = [
     "collect_verdicts",
     "findings_table",
     "markdown_table",
+    "parallel",
     "plot_demand_with_states",
     "plotting",
     "readings_table",
     "report",
     "rounded",
+    "run_tasks",
     "settings",
     "verdict_table",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import subprocess
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from vpt._optional import require
+from vpt.book import published, sweep
 from vpt.market.auction import match, match_literal
 from vpt.market.mining import elect
 from vpt.privacy.audit import epsilon_lower_bound
@@ -184,6 +186,54 @@ def bench_audit(rows: list) -> None:
     )
 
 
+def bench_scaling(rows: list, seed_sets: int = 4, workers: tuple[int, ...] = (1, 2)) -> None:
+    """Time the seed sweep and the published-size benchmark serially and on local Dask clusters; append the rows.
+
+    Each parallel run is timed against the serial run of the same tasks in the same process (the speed-up is the
+    ratio), and includes starting the cluster. From the serial time per task, the row also estimates the time of
+    the stored computation at full size on more workers (its tasks spread over the workers, each at the serial time
+    per task, plus the start-up measured here): a paper estimate, not a run.
+    """
+    full_sweep = len(sweep.seed_sets())
+    full_bench = len(published.MECHANISMS) * len(published.SIZES) * published.N_MARKETS // published.CHUNK
+    jobs = {
+        f"the seed sweep, {seed_sets} seed sets (one task each) x {len(sweep.CHECKS)} checks": (
+            lambda **ex: sweep.sweep(sweep.seed_sets(seed_sets), sweep.CHECKS, **ex),
+            seed_sets,
+            full_sweep,
+        ),
+        "the published benchmark, 3 mechanisms x 2 sizes x 20,000 markets (5,000 a task)": (
+            lambda **ex: published.published_size_benchmark((5, 10), 20_000, 5_000, **ex),
+            3 * 2 * 4,
+            full_bench,
+        ),
+    }
+    for name, (run, n_tasks, full_tasks) in jobs.items():
+        start = time.perf_counter()
+        reference = run()
+        serial = time.perf_counter() - start
+        for n in workers:
+            start = time.perf_counter()
+            result = run(workers=n)
+            took = time.perf_counter() - start
+            same = "identical to serial" if repr(result) == repr(reference) else "DIFFERS from serial"
+            per_task = serial / n_tasks
+            overhead = max(took - math.ceil(n_tasks / n) * per_task, 0.0)
+            estimate = ", ".join(
+                f"{k} workers ~{math.ceil(full_tasks / k) * per_task + overhead:.0f} s" for k in (1, 8, 32)
+            )
+            rows.append(
+                {
+                    "benchmark": f"{name}: serial / {n} local Dask worker{'s' if n > 1 else ''}",
+                    "size": f"{n_tasks} tasks",
+                    "baseline_s": serial,
+                    "measured_s": took,
+                    "ratio": serial / took,
+                    "note": f"speed-up {serial / took:.2f}x, {same}; at full size ({full_tasks} tasks): {estimate}",
+                }
+            )
+
+
 def bench_notebooks(rows: list) -> None:
     """Time every chapter's execution and the whole book build; append the rows."""
     # optional: the notebook tooling of the book's environment, not a dependency of the library
@@ -250,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="save the result as JSON here")
     parser.add_argument("--skip-notebooks", action="store_true", help="leave out the notebook and book timings")
     parser.add_argument(
+        "--scaling", action="store_true", help="only the scaling rows: serial against 1 and 2 local Dask workers"
+    )
+    parser.add_argument(
         "--literal-limit",
         type=float,
         default=20.0,
@@ -258,11 +311,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     rows: list = []
-    bench_auction(rows, args.literal_limit)
-    bench_elections(rows)
-    bench_audit(rows)
-    if not args.skip_notebooks:
-        bench_notebooks(rows)
+    if args.scaling:
+        bench_scaling(rows)
+    else:
+        bench_auction(rows, args.literal_limit)
+        bench_elections(rows)
+        bench_audit(rows)
+        if not args.skip_notebooks:
+            bench_notebooks(rows)
     result = {"machine": machine(), "rows": rows}
     print(format_table(result))
     if args.write:

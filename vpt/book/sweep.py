@@ -19,23 +19,26 @@ one seed set in full and compare it with the stored one.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import dataclasses
 import hashlib
 import io
 import json
 import os
+import sys
 import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from vpt._checks import instance, text
+from vpt.book.parallel import run_tasks
 from vpt.book.report import VERDICTS
 from vpt.chain import stability as chain_checks
 from vpt.market import stability as market_checks
 from vpt.privacy import stability as privacy_checks
-from vpt.seeds import Replicate, SeedCheck, Seeds, seed_sets
+from vpt.seeds import N_SEED_SETS, SWEEP_ROOT, Replicate, SeedCheck, Seeds, seed_sets
 
 __all__ = [
     "BOOK_ORDER",
@@ -46,8 +49,11 @@ __all__ = [
     "checks_of",
     "code_of",
     "recompute",
+    "recompute_seed_set",
+    "select_checks",
     "sources_of",
     "sweep",
+    "write_sweep",
 ]
 
 #: Where the sweep is stored (``data/`` beside the package), written by ``python -m vpt.book.sweep``.
@@ -111,14 +117,67 @@ def _check_list(checks: Any) -> list[SeedCheck]:
     return list(checks)
 
 
-def sweep(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> dict[tuple[str, str], list[Replicate]]:
-    """Every check at every seed set: ``{(chapter, claim): [replicate per seed set]}``."""
+def sweep(
+    seeds: Sequence[Seeds],
+    checks: Sequence[SeedCheck] = CHECKS,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> dict[tuple[str, str], list[Replicate]]:
+    """Every check at every seed set: ``{(chapter, claim): [replicate per seed set]}``.
+
+    One task per seed set (its checks share the households and rounds they draw, cached per process), run by
+    :func:`vpt.book.parallel.run_tasks`: serially by default, on a local Dask cluster of ``workers`` processes, or
+    on the Dask ``scheduler`` at that address. Each task draws only from its own seed set, so the result is the
+    same, value for value, however it runs.
+    """
     seed_list, check_list = _seed_list(seeds), _check_list(checks)
+    serial = workers is None and scheduler is None
+    per_set = run_tasks(
+        recompute_seed_set,
+        [(tuple(check_list), s) for s in seed_list],
+        serial=serial,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
     out: dict[tuple[str, str], list[Replicate]] = {}
-    for s in seed_list:
-        for c in check_list:
-            out.setdefault((c.chapter, c.claim), []).append(recompute(c, s))
+    for replicates in per_set:
+        for c, r in zip(check_list, replicates, strict=True):
+            out.setdefault((c.chapter, c.claim), []).append(r)
     return out
+
+
+def recompute_seed_set(checks: Sequence[SeedCheck], seeds: Seeds) -> list[Replicate]:
+    """Every check of ``checks`` at one seed set, in order (one task of :func:`sweep`)."""
+    return [recompute(c, seeds) for c in _check_list(list(checks))]
+
+
+def select_checks(names: Sequence[str]) -> list[SeedCheck]:
+    """The checks of :data:`CHECKS` named by chapter (``mining``) or by check (``vpp10``, from ``_check_vpp10``).
+
+    Raises
+    ------
+    ValueError
+        If a name selects no check (the message lists the names).
+
+    Examples
+    --------
+    >>> [c.claim[:18] for c in select_checks(["vpp10"])]
+    ['Fig. 6(a): under P', 'Fig. 7: VPP 10 acc']
+    """
+    if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
+        raise ValueError(f"names must be a non-empty list of chapter or check names, got {names!r:.80}")
+    known = sorted({c.chapter for c in CHECKS} | {_short(c) for c in CHECKS})
+    for name in names:
+        if name not in known:
+            raise ValueError(f"no seed check is named {name!r}; the names are: {', '.join(known)}")
+    return [c for c in CHECKS if c.chapter in names or _short(c) in names]
+
+
+def _short(check: SeedCheck) -> str:
+    return check.check.__name__.removeprefix("_check_")
 
 
 def code_of(source: str) -> str:
@@ -273,11 +332,28 @@ def cached_sweep(
     return sweep(seed_list, check_list), False
 
 
-def _write_sweep(path: Path, seeds: Sequence[Seeds] | None = None) -> dict[tuple[str, str], list[Replicate]]:
-    """Compute the sweep and store it at ``path`` under the :func:`cache_key` of the code that computed it."""
+def write_sweep(
+    path: str | os.PathLike,
+    seeds: Sequence[Seeds] | None = None,
+    checks: Sequence[SeedCheck] = CHECKS,
+    **executor: Any,
+) -> dict[tuple[str, str], list[Replicate]]:
+    """Compute the sweep (``executor``: the keywords of :func:`sweep`) and store it at ``path`` under its key.
+
+    The key (:func:`cache_key`) is computed before the run: an edit during it makes the stored sweep stale, not
+    wrongly fresh.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a path, or the seeds, checks or executor are not valid.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a str or os.PathLike, got {path!r:.80}")
     seed_list = seed_sets() if seeds is None else _seed_list(seeds)
-    key = cache_key(seed_list)  # before the run: an edit during it makes the stored sweep stale, not wrongly fresh
-    result = sweep(seed_list)
+    check_list = _check_list(checks)
+    key = cache_key(seed_list, check_list)
+    result = sweep(seed_list, check_list, **executor)
     payload = {
         "key": key,
         "seeds": [dataclasses.asdict(s) for s in seed_list],
@@ -286,11 +362,66 @@ def _write_sweep(path: Path, seeds: Sequence[Seeds] | None = None) -> dict[tuple
             for (ch, cl), reps in result.items()
         ],
     }
-    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return result
 
 
-if __name__ == "__main__":  # python -m vpt.book.sweep: recompute data/stability.json
-    target = STORED_SWEEP
-    for (chapter, claim), reps in _write_sweep(target).items():
-        print(f"{chapter}: {claim[:60]}: " + "; ".join(r.verdict for r in reps))
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m vpt.book.sweep``: the command-line interface of the sweep (``--help``).
+
+    ``argv`` defaults to the process's arguments. Exits (``SystemExit``) with status 2 and a message naming the
+    problem for bad options, as any command line does.
+
+    Raises
+    ------
+    ValueError
+        If ``argv`` is given and is not a list of strings.
+    """
+    if argv is not None and (
+        isinstance(argv, str) or not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)
+    ):
+        raise ValueError(f"argv must be a list of strings (the command's arguments), got {argv!r:.80}")
+    names = sorted({c.chapter for c in CHECKS} | {_short(c) for c in CHECKS})
+    parser = argparse.ArgumentParser(
+        prog="python -m vpt.book.sweep",
+        description="Recompute the book's seed-dependent verdicts over independent seed sets and store them "
+        "(the scorecard reads data/stability.json). Each task draws only from its own seed set: serial, local and "
+        "remote runs give identical files.",
+        epilog=f"check names: {', '.join(names)}",
+    )
+    parser.add_argument(
+        "--seed-sets",
+        type=int,
+        default=N_SEED_SETS,
+        metavar="N",
+        help=f"how many seed sets, spawned from SeedSequence({SWEEP_ROOT}) (default {N_SEED_SETS})",
+    )
+    parser.add_argument("--checks", nargs="+", metavar="NAME", help="only these chapters or checks (default: all)")
+    parser.add_argument(
+        "--out", default=str(STORED_SWEEP), metavar="FILE", help="where to write (default: %(default)s)"
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--serial", action="store_true", help="run in this process, without Dask")
+    where.add_argument("--workers", type=int, metavar="N", help="a local Dask cluster of N processes (default: cores)")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    args = parser.parse_args(argv)
+    try:
+        seeds = seed_sets(args.seed_sets)
+        checks = select_checks(args.checks) if args.checks else list(CHECKS)
+        executor: dict[str, Any] = {"progress": sys.stderr.isatty()}
+        if args.scheduler:
+            executor["scheduler"] = args.scheduler
+        elif not args.serial:
+            executor["workers"] = args.workers if args.workers is not None else (os.cpu_count() or 1)
+        result = write_sweep(args.out, seeds, checks, **executor)
+    except ValueError as err:
+        parser.error(str(err))
+    for (chapter, claim), reps in result.items():
+        counts = {v: sum(r.verdict == v for r in reps) for v in dict.fromkeys(r.verdict for r in reps)}
+        print(f"{chapter}: {claim[:60]}: " + ", ".join(f"{v} {n}" for v, n in counts.items()))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,7 +30,9 @@ __all__ = [
     "best_misreport",
     "best_responses",
     "best_wash_trade",
+    "gain_from_columns",
     "gain_from_trade",
+    "market_columns",
     "published_gain_from_trade",
     "utility",
     "wash_trading_gain",
@@ -446,8 +448,14 @@ def gain_from_trade(
     if not high > low:
         raise ValueError(f"high must be > low, got low={low!r}, high={high!r}")
     clear([high], [low], mechanism, rng=np.random.default_rng(0), **params)  # validates the parameters
-    cols = np.zeros((4, n_markets))  # optimum, total, market, trades
-    opt_trades = np.zeros(n_markets)
+    return gain_from_columns(mechanism, n, _market_columns(mechanism, n, n_markets, rng, low, high, params))
+
+
+def _market_columns(
+    mechanism: str, n: int, n_markets: int, rng: np.random.Generator, low: float, high: float, params: dict
+) -> NDArray[np.float64]:
+    """Per market: optimum, total, market gain, trades and efficient trades, shape ``(5, n_markets)``."""
+    cols = np.zeros((5, n_markets))
     for r in range(n_markets):
         b, a = rng.uniform(low, high, n), rng.uniform(low, high, n)
         best = _clear(b, a, "pay-as-bid", None, {})
@@ -456,18 +464,69 @@ def gain_from_trade(
         cols[1, r] = b[o.buyer].sum() - a[o.seller].sum()
         cols[2, r] = cols[1, r] - o.budget
         cols[3, r] = o.buyer.size
-        opt_trades[r] = best.buyer.size
-    opt = cols[0]
+        cols[4, r] = best.buyer.size
+    return cols
+
+
+def market_columns(
+    mechanism: str, n: int, n_markets: int, seed: int, *, low: float = 1.0, high: float = 1000.0
+) -> NDArray[np.float64]:
+    """The per-market columns of :func:`gain_from_trade` for ``n_markets`` markets drawn from ``seed`` alone.
+
+    One task of a large benchmark (:func:`vpt.book.published.published_size_benchmark`): each chunk of markets
+    has its own seed, so chunks can run anywhere, in any order, and :func:`gain_from_columns` of their
+    concatenation is the same.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(5, n_markets)``: optimum, total, market gain, trades, efficient trades.
+
+    Raises
+    ------
+    ValueError
+        As :func:`gain_from_trade`, or if ``seed`` is not a whole number >= 0.
+    """
+    choice(mechanism, "mechanism", MECHANISMS)
+    n = count(n, "n", maximum=MAX_CELLS)
+    n_markets = count(n_markets, "n_markets")
+    cells(n * n_markets, f"{n_markets} markets of {n} buyers and {n} sellers")
+    seed = count(seed, "seed", minimum=0)
+    low = non_negative(low, "low")
+    high = number(high, "high")
+    if not high > low:
+        raise ValueError(f"high must be > low, got low={low!r}, high={high!r}")
+    return _market_columns(mechanism, n, n_markets, np.random.default_rng(seed), low, high, {})
+
+
+def gain_from_columns(mechanism: str, n: int, cols: NDArray[np.float64]) -> GainFromTrade:
+    """The :class:`GainFromTrade` of per-market columns (:func:`market_columns`, concatenated along axis 1).
+
+    Raises
+    ------
+    ValueError
+        If ``cols`` is not a finite array of shape ``(5, m)`` with a positive total optimum.
+    """
+    choice(mechanism, "mechanism", MECHANISMS)
+    n = count(n, "n", maximum=MAX_CELLS)
+    c = finite_array(cols, "cols", ndim=2)
+    if c.shape[0] != 5 or c.shape[1] < 1:
+        raise ValueError(f"cols must have shape (5, n_markets), got {c.shape}")
+    if np.abs(c).max() > 1e100:
+        raise ValueError("cols must hold the gains and trade counts of markets (each below 1e100 in size)")
+    opt, n_markets = c[0], c.shape[1]
+    if not opt.sum() > 0:
+        raise ValueError("the markets have no gain from trade to compare with (the optimum sums to 0)")
 
     def ratio(x: NDArray[np.float64]) -> tuple[float, float]:
         q = x.sum() / opt.sum()
         se = np.std(x - q * opt, ddof=1) / opt.mean() / np.sqrt(n_markets) if n_markets > 1 else np.inf
         return 100 * float(q), 100 * float(se)
 
-    total, total_se = ratio(cols[1])
-    market, market_se = ratio(cols[2])
+    total, total_se = ratio(c[1])
+    market, market_se = ratio(c[2])
     return GainFromTrade(
-        mechanism, n, n_markets, total, total_se, market, market_se, float(cols[3].mean()), float(opt_trades.mean())
+        mechanism, n, n_markets, total, total_se, market, market_se, float(c[3].mean()), float(c[4].mean())
     )
 
 
