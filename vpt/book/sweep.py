@@ -151,7 +151,7 @@ def sweep(
 
 def recompute_seed_set(checks: Sequence[SeedCheck], seeds: Seeds) -> list[Replicate]:
     """Every check of ``checks`` at one seed set, in order (one task of :func:`sweep`)."""
-    return [recompute(c, seeds) for c in _check_list(list(checks))]
+    return [recompute(c, seeds) for c in _check_list(checks)]
 
 
 def select_checks(names: Sequence[str]) -> list[SeedCheck]:
