@@ -21,13 +21,13 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements.lock .venv/.installed-lock
   echo "setting up .venv with $($py --version) and requirements.lock ..."
   rm -rf .venv
   "$py" -m venv .venv
-  # every file checked against the lock's hashes: the index cannot serve anything else under these versions
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile --require-hashes \
+  # Every file is checked against the lock's hashes: the index cannot serve anything else under these versions.
+  # pip installs uv (its own entry of the lock), uv the rest: in parallel, and byte-compiled on all cores, since
+  # Python may not write bytecode itself (PYTHONDONTWRITEBYTECODE) and every kernel would compile SymPy anew.
+  awk '/^uv==/{p=1; print; next} /^[^ #]/{p=0} p' requirements.lock > .venv/uv-lock.txt
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r .venv/uv-lock.txt
+  .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps --require-hashes --compile-bytecode \
     -r requirements.lock
-  # Byte-compile on all cores (pip compiles on one). Python may not write bytecode itself
-  # (PYTHONDONTWRITEBYTECODE): without this every kernel would compile SymPy and SciPy anew.
-  # A file that does not compile (a template, a Python 2 test) is only compiled at import.
-  .venv/bin/python -m compileall -qq -j 0 .venv/lib/python3*/site-packages || true
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   .venv/bin/python -m pip check --disable-pip-version-check
   cp requirements.lock .venv/.installed-lock

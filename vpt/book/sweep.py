@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -200,6 +201,12 @@ def code_of(source: str) -> str:
     """
     if not isinstance(source, str):
         raise ValueError(f"source must be Python source text (a str), got {type(source).__name__}")
+    return _code_of(source)
+
+
+@functools.lru_cache(maxsize=512)
+def _code_of(source: str) -> str:
+    """:func:`code_of` after its check, cached by source text (the keys hash the same files many times)."""
     try:
         tree = ast.parse(source)
         comments = [
@@ -272,13 +279,22 @@ def sources_of(module: str = "vpt.book.sweep") -> list[Path]:
             if path is None or path in seen:
                 continue
             seen.add(path)
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Import):
-                    todo += [a.name for a in node.names if a.name.split(".")[0] == "vpt"]
-                elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "vpt":
-                    todo.append(node.module)
-                    todo += [f"{node.module}.{a.name}" for a in node.names if file_of(f"{node.module}.{a.name}")]
+            for imported, names in _imports_of(path.read_text(encoding="utf-8")):
+                todo.append(imported)
+                todo += [f"{imported}.{a}" for a in names if file_of(f"{imported}.{a}")]
     return sorted(seen, key=lambda p: p.relative_to(package).as_posix())
+
+
+@functools.lru_cache(maxsize=512)
+def _imports_of(source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The ``vpt`` modules ``source`` imports, each with the names imported from it (cached by source text)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out += [(a.name, ()) for a in node.names if a.name.split(".")[0] == "vpt"]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "vpt":
+            out.append((node.module, tuple(a.name for a in node.names)))
+    return tuple(out)
 
 
 def cache_key(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> str:
