@@ -21,15 +21,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from vpt._optional import require
 from vpt.book import published, sweep
+from vpt.book.parallel import runner
 from vpt.market.auction import match, match_literal
 from vpt.market.mining import elect
 from vpt.privacy.audit import epsilon_lower_bound
-from vpt.privacy.mechanisms import ppoem_price_sampler
+from vpt.privacy.mechanisms import laplace, ppoem_price_sampler
 
 __all__: list[str] = []
 
@@ -186,8 +188,20 @@ def bench_audit(rows: list) -> None:
     )
 
 
-def bench_scaling(rows: list, seed_sets: int = 4, workers: tuple[int, ...] = (1, 2)) -> None:
-    """Time the seed sweep and the published-size benchmark serially and on local Dask clusters; append the rows.
+def _laplace_audit(n: int, chunk: int, **executor: Any) -> Any:
+    """The auditor's confirmation of the Laplace mechanism (eps = 0.5) on ``n`` samples per input, chunk by chunk."""
+    mech = laplace(0.5)
+    run = runner(**(executor or {"serial": True}))
+    rng = np.random.default_rng(2026)
+    return epsilon_lower_bound(
+        mech.sampler, mech.data, mech.neighbour, n=n, rng=rng, log_density=mech.log_density, chunk=chunk, runner=run
+    )
+
+
+def bench_scaling(
+    rows: list, seed_sets: int = 4, workers: tuple[int, ...] = (1, 2), audit_samples: int = 100_000_000
+) -> None:
+    """Time the seed sweep, the published-size benchmark and a large audit serially and on local Dask clusters.
 
     Each parallel run is timed against the serial run of the same tasks in the same process (the speed-up is the
     ratio), and includes starting the cluster. From the serial time per task, the row also estimates the time of
@@ -206,6 +220,11 @@ def bench_scaling(rows: list, seed_sets: int = 4, workers: tuple[int, ...] = (1,
             lambda **ex: published.published_size_benchmark((5, 10), 20_000, 5_000, **ex),
             3 * 2 * 4,
             full_bench,
+        ),
+        f"the auditor's confirmation, Laplace eps = 0.5, {audit_samples:,} samples per input (10^6 a task)": (
+            lambda **ex: _laplace_audit(audit_samples, 1_000_000, **ex),
+            math.ceil(audit_samples / 1_000_000),
+            1000,
         ),
     }
     for name, (run, n_tasks, full_tasks) in jobs.items():
@@ -303,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
         "--scaling", action="store_true", help="only the scaling rows: serial against 1 and 2 local Dask workers"
     )
     parser.add_argument(
+        "--audit-samples",
+        type=int,
+        default=100_000_000,
+        help="samples per input of the scaling rows' audit (default %(default)s)",
+    )
+    parser.add_argument(
         "--literal-limit",
         type=float,
         default=20.0,
@@ -312,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")
     rows: list = []
     if args.scaling:
-        bench_scaling(rows)
+        bench_scaling(rows, audit_samples=args.audit_samples)
     else:
         bench_auction(rows, args.literal_limit)
         bench_elections(rows)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from vpt._checks import count
-from vpt.book.parallel import run_tasks
+from vpt.book.parallel import add_executor_arguments, check_argv, executor_of, run_tasks
 from vpt.book.sweep import code_of, sources_of
 from vpt.market.incentives import GainFromTrade, gain_from_columns, market_columns
 
@@ -164,10 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ValueError
         If ``argv`` is given and is not a list of strings.
     """
-    if argv is not None and (
-        isinstance(argv, str) or not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)
-    ):
-        raise ValueError(f"argv must be a list of strings (the command's arguments), got {argv!r:.80}")
+    argv = check_argv(argv)
     parser = argparse.ArgumentParser(
         prog="python -m vpt.book.published",
         description="McAfee's benchmark at the published size (50,000 markets per size) for the incentives chapter.",
@@ -176,18 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--markets", type=int, default=N_MARKETS, metavar="N", help="markets per size (default %(default)s)"
     )
     parser.add_argument("--out", default=str(STORED), metavar="FILE", help="where to write (default: %(default)s)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--serial", action="store_true", help="run in this process, without Dask")
-    where.add_argument("--workers", type=int, metavar="N", help="a local Dask cluster of N processes (default: cores)")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    add_executor_arguments(parser)
     args = parser.parse_args(argv)
-    executor: dict[str, Any] = {"progress": sys.stderr.isatty()}
-    if args.scheduler:
-        executor["scheduler"] = args.scheduler
-    elif args.serial:
-        executor["serial"] = True
-    else:
-        executor["workers"] = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    executor = executor_of(args)
     try:
         key = benchmark_key(SIZES, args.markets, CHUNK, ROOT)
         result, sums = published_size_benchmark(SIZES, args.markets, CHUNK, ROOT, **executor)

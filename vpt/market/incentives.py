@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -814,6 +814,7 @@ def audit_markets(
     n_draws: int = 1,
     seed: int = 0,
     seller_fee: float = 0.0,
+    runner: Callable[[Callable[..., Any], list[tuple]], Any] | None = None,
     **params: Any,
 ) -> MarketAudit:
     """:func:`audit_traders` on every ``(bids, asks)`` market, with the budget and efficiency of the outcome.
@@ -823,6 +824,10 @@ def audit_markets(
     ``default_rng([seed, i])``. A market without any efficient trade is
     left out of the efficiency means. With a ``seller_fee`` (see
     :func:`utility`) the gains and individual rationality count the fees.
+    Each market is an independent task with its own seeds: ``runner(fn,
+    tasks)`` (for instance :func:`vpt.book.parallel.runner` on a Dask
+    cluster; default: one after another here) gives the same audit whichever
+    runs them.
 
     Raises
     ------
@@ -834,24 +839,26 @@ def audit_markets(
     seed = count(seed, "seed", minimum=0)
     if not isinstance(markets, (list, tuple)) or not markets:
         raise ValueError(f"markets must be a non-empty list of (bids, asks) pairs, got {markets!r:.80}")
-    gains, truthful, sellers, budgets, eff, eff_br = [], [], [], [], [], []
+    if runner is not None and not callable(runner):
+        raise ValueError(f"runner must be a function run(fn, tasks), got {runner!r:.80}")
+    tasks = []
     for i, market in enumerate(markets):
         if not (isinstance(market, (list, tuple)) and len(market) == 2):
             raise ValueError(f"market {i} must be a (bids, asks) pair, got {market!r:.80}")
         b, a = prices_1d(market[0], f"bids of market {i}"), prices_1d(market[1], f"asks of market {i}")
-        report = audit_traders(b, a, mechanism, n_draws=n_draws, seed=seed + i, seller_fee=seller_fee, **params)
-        gains += [m.gain for m in report]
-        truthful += [m.truthful_utility for m in report]
-        sellers += [m.side == "seller" for m in report]
-        o = clear(b, a, mechanism, rng=np.random.default_rng([seed, i]), **params)
-        budgets.append(o.budget)
-        best = _clear(b, a, "pay-as-bid", None, {})
-        optimum = b[best.buyer].sum() - a[best.seller].sum()
-        if optimum > 0:
-            eff.append((b[o.buyer].sum() - a[o.seller].sum()) / optimum)
-            rb, ra = _reports(report)
-            o_br = clear(rb, ra, mechanism, rng=np.random.default_rng([seed, i]), **params)
-            eff_br.append((b[o_br.buyer].sum() - a[o_br.seller].sum()) / optimum)
+        tasks.append((b, a, mechanism, n_draws, seed, i, seller_fee, params))
+    if runner is None:
+        audited = [_audit_market(*t) for t in tasks]
+    else:
+        audited = list(runner(_audit_market, tasks))
+        if len(audited) != len(tasks):
+            raise ValueError(f"runner returned {len(audited)} results for {len(tasks)} tasks: it must return one each")
+    gains = [g for m in audited for g in m[0]]
+    truthful = [t for m in audited for t in m[1]]
+    sellers = [x for m in audited for x in m[2]]
+    budgets = [m[3] for m in audited]
+    eff = [m[4] for m in audited if m[4] is not None]
+    eff_br = [m[5] for m in audited if m[5] is not None]
     if not eff:
         raise ValueError("no market has an efficient trade (every bid <= every ask): efficiency is undefined")
     return MarketAudit(
@@ -863,6 +870,37 @@ def audit_markets(
         bool(min(truthful, default=0.0) >= -1e-9),
         np.array(sellers, dtype=bool),
         np.array(truthful, dtype=np.float64),
+    )
+
+
+def _audit_market(
+    b: NDArray[np.float64],
+    a: NDArray[np.float64],
+    mechanism: str,
+    n_draws: int,
+    seed: int,
+    i: int,
+    seller_fee: float,
+    params: dict[str, Any],
+) -> tuple[list[float], list[float], list[bool], float, float | None, float | None]:
+    """Market ``i`` of :func:`audit_markets`: gains, truthful utilities, sides, budget and both efficiencies."""
+    report = audit_traders(b, a, mechanism, n_draws=n_draws, seed=seed + i, seller_fee=seller_fee, **params)
+    o = clear(b, a, mechanism, rng=np.random.default_rng([seed, i]), **params)
+    best = _clear(b, a, "pay-as-bid", None, {})
+    optimum = b[best.buyer].sum() - a[best.seller].sum()
+    eff = eff_br = None
+    if optimum > 0:
+        eff = float((b[o.buyer].sum() - a[o.seller].sum()) / optimum)
+        rb, ra = _reports(report)
+        o_br = clear(rb, ra, mechanism, rng=np.random.default_rng([seed, i]), **params)
+        eff_br = float((b[o_br.buyer].sum() - a[o_br.seller].sum()) / optimum)
+    return (
+        [m.gain for m in report],
+        [m.truthful_utility for m in report],
+        [m.side == "seller" for m in report],
+        float(o.budget),
+        eff,
+        eff_br,
     )
 
 

@@ -368,12 +368,16 @@ def dq2_map(
     big: int | None = None,
     second: int | None = None,
     flat: bool = True,
+    runner: Callable[[Callable[..., Any], list[tuple]], Any] | None = None,
 ) -> Dq2Map:
     """Leader shares of PPoEM's election (exact, Eq. 11) averaged over the traded rounds, for each Delta q2.
 
     ``big`` and ``second`` default to the last and second-last VPP (the
     paper's VPP 10 and VPP 9). With ``flat=False`` the eps3 = 0.01 and 0.001
-    shares are not computed (``Dq2Map.flat`` is empty).
+    shares are not computed (``Dq2Map.flat`` is empty). Each Delta q2 is an
+    independent task (no randomness): ``runner(fn, tasks)`` (for instance
+    :func:`vpt.book.parallel.runner` on a Dask cluster; default: one after
+    another here) gives the same map whichever runs them.
     """
     rows = _energy_rows(energy_rows)
     count(n_elections, "n_elections")
@@ -382,35 +386,39 @@ def dq2_map(
     v = rows.shape[1]
     big = v - 1 if big is None else count(big, "big", 0, maximum=v - 1)
     second = v - 2 if second is None else count(second, "second", 0, maximum=v - 1)
-
-    def shares(eps3: float, dq: float) -> NDArray[np.float64]:
-        return mining.place_probabilities(rows, "ppoem", eps3=eps3, sensitivity=dq / 1000)[:, 0, :].mean(axis=0)
-
-    first, nxt, share_big, spread, big_first, paper, flat_dq = [], [], [], [], [], [], []
-    for dq in dq2_wh:
-        dq = positive(dq, "Delta q2")
-        s = shares(0.1, dq)
-        f, n2, clear = clear_lead(s, n_elections)
-        first.append(f)
-        nxt.append(n2)
-        share_big.append(float(s[big]))
-        spread.append(float(s.max() - s.min()))
-        if f == big and clear:
-            big_first.append(dq)
-            if n2 == second:
-                paper.append(dq)
-        if flat and not any(clear_lead(shares(e, dq), n_elections)[2] for e in (0.01, 0.001)):
-            flat_dq.append(dq)
+    tasks = [(rows, positive(dq, "Delta q2"), n_elections, big, second, flat) for dq in dq2_wh]
+    if runner is None:
+        points = [_dq2_point(*t) for t in tasks]
+    else:
+        if not callable(runner):
+            raise ValueError(f"runner must be a function run(fn, tasks), got {runner!r:.80}")
+        points = list(runner(_dq2_point, tasks))
+        if len(points) != len(tasks):
+            raise ValueError(f"runner returned {len(points)} results for {len(tasks)} tasks: it must return one each")
     return Dq2Map(
         tuple(dq2_wh),
-        tuple(first),
-        tuple(nxt),
-        tuple(share_big),
-        tuple(spread),
-        tuple(big_first),
-        tuple(paper),
-        tuple(flat_dq),
+        tuple(p[0] for p in points),
+        tuple(p[1] for p in points),
+        tuple(p[2] for p in points),
+        tuple(p[3] for p in points),
+        tuple(dq for dq, p in zip(dq2_wh, points, strict=True) if p[4]),
+        tuple(dq for dq, p in zip(dq2_wh, points, strict=True) if p[4] and p[1] == second),
+        tuple(dq for dq, p in zip(dq2_wh, points, strict=True) if p[5]),
     )
+
+
+def _dq2_point(
+    rows: NDArray[np.float64], dq: float, n_elections: int, big: int, second: int, flat: bool
+) -> tuple[int, int, float, float, bool, bool]:
+    """One Delta q2 of :func:`dq2_map`: first, second, the big VPP's share, the spread, big clearly first, flat."""
+
+    def shares(eps3: float) -> NDArray[np.float64]:
+        return mining.place_probabilities(rows, "ppoem", eps3=eps3, sensitivity=dq / 1000)[:, 0, :].mean(axis=0)
+
+    s = shares(0.1)
+    f, n2, clear = clear_lead(s, n_elections)
+    is_flat = flat and not any(clear_lead(shares(e), n_elections)[2] for e in (0.01, 0.001))
+    return f, n2, float(s[big]), float(s.max() - s.min()), bool(f == big and clear), bool(is_flat)
 
 
 @dataclass(frozen=True)

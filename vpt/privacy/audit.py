@@ -46,6 +46,8 @@ __all__ = [
 ]
 
 Sampler = Callable[[Any, int, np.random.Generator], NDArray]
+#: ``runner(fn, tasks)`` returns ``[fn(*task) for task in tasks]``, possibly computed elsewhere (on Dask).
+Runner = Callable[[Callable[..., Any], list[tuple]], Any]
 
 #: Continuous scores are rounded to this many decimals before events are formed.
 SCORE_DECIMALS = 9
@@ -183,6 +185,7 @@ def epsilon_lower_bound(
     n_events: int = 8,
     chunk: int = 1_000_000,
     score_decimals: int | None = SCORE_DECIMALS,
+    runner: Runner | None = None,
 ) -> AuditResult:
     """A lower confidence bound on the privacy loss of ``sampler`` between ``data`` and ``neighbour``.
 
@@ -236,6 +239,13 @@ def epsilon_lower_bound(
         that no event hinges on the last bits of a float: that would audit the
         floating-point implementation rather than the mechanism. ``None``
         keeps the raw floats (to look for exactly such leaks).
+    runner
+        ``runner(fn, tasks)`` returning ``[fn(*t) for t in tasks]`` (for instance
+        :func:`vpt.book.parallel.runner` on a Dask cluster): the confirmation's
+        chunks then run as independent tasks, each drawing from its own child
+        of ``rng`` (``rng.spawn``), so the bound is the same whichever runner
+        runs them. ``None`` (default) draws the chunks one after another from
+        ``rng`` itself (another random stream, the same method).
 
     Returns
     -------
@@ -284,13 +294,21 @@ def epsilon_lower_bound(
     del pilot_p, pilot_q, sp, sq  # the pilot is discarded: it chose the events, it does not count them
 
     # ---- confirmation on fresh samples, in chunks to bound memory
-    hits_p = np.zeros(len(chosen), dtype=np.int64)
-    hits_q = np.zeros(len(chosen), dtype=np.int64)
-    for size in [chunk] * (n // chunk) + ([n % chunk] if n % chunk else []):
-        xp, xq = draw(data, size), draw(neighbour, size)
-        xp, xq = (xp.reshape(size, -1), xq.reshape(size, -1)) if discrete else (to_score(xp), to_score(xq))
-        hits_p += [ev.hits(xp) for ev in chosen]
-        hits_q += [ev.hits(xq) for ev in chosen]
+    sizes = [chunk] * (n // chunk) + ([n % chunk] if n % chunk else [])
+    if runner is None:
+        counted = [_count_hits(sampler, data, neighbour, to_score, chosen, discrete, size, rng) for size in sizes]
+    else:
+        if not callable(runner):
+            raise ValueError(f"runner must be a function run(fn, tasks), got {runner!r:.80}")
+        tasks = [
+            (sampler, data, neighbour, to_score, chosen, discrete, size, child)
+            for size, child in zip(sizes, rng.spawn(len(sizes)), strict=True)
+        ]
+        counted = list(runner(_count_hits, tasks))
+        if len(counted) != len(sizes):
+            raise ValueError(f"runner returned {len(counted)} results for {len(sizes)} tasks: it must return one each")
+    hits_p: NDArray[np.int64] = np.array([c[0] for c in counted], dtype=np.int64).sum(axis=0)
+    hits_q: NDArray[np.int64] = np.array([c[1] for c in counted], dtype=np.int64).sum(axis=0)
 
     eps, ev, cnt, p_lo, q_hi = _best_confirmed(chosen, hits_p, hits_q, n=n, level=level)
     return AuditResult(
@@ -304,6 +322,26 @@ def epsilon_lower_bound(
         n_pilot=n_pilot,
         n_events=len(chosen),
         alpha=alpha,
+    )
+
+
+def _count_hits(
+    sampler: Sampler,
+    data: Any,
+    neighbour: Any,
+    to_score: Callable[[NDArray], NDArray],
+    chosen: list[_Event],
+    discrete: bool,
+    size: int,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """One confirmation chunk: ``size`` fresh outputs from each input, and how many fall in each chosen event."""
+    xp = _as_outputs(sampler(data, size, rng), size)
+    xq = _as_outputs(sampler(neighbour, size, rng), size)
+    xp, xq = (xp.reshape(size, -1), xq.reshape(size, -1)) if discrete else (to_score(xp), to_score(xq))
+    return (
+        np.array([ev.hits(xp) for ev in chosen], dtype=np.int64),
+        np.array([ev.hits(xq) for ev in chosen], dtype=np.int64),
     )
 
 

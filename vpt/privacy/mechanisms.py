@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -54,12 +56,12 @@ class Mechanism:
     """
 
     name: str
-    sampler: object
-    data: object
-    neighbour: object
+    sampler: Callable[[Any, int, np.random.Generator], NDArray]
+    data: Any
+    neighbour: Any
     true_epsilon: float
     claimed_epsilon: float
-    log_density: object = None
+    log_density: Callable[[Any, NDArray], NDArray] | None = None
 
 
 # ----------------------------------------------------------------- textbook mechanisms
