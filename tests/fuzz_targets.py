@@ -27,9 +27,11 @@ import numpy as np
 import vpt
 from vpt import book, data, market, privacy, readings, seeds, state, theory, units
 from vpt.book import claims, parallel, plotting, published, report, sweep
+from vpt.book import frontier as book_frontier
 from vpt.chain import coin, day_chain, ledger, recovery, threats
 from vpt.market import auction, experiments, incentives, mechanisms, mining, settlement, stability
 from vpt.privacy import accounting, audit, laws, repair
+from vpt.repaired import protocol, records
 from vpt.theory import complexity, simulate
 
 #: Every module of the package (a leaf of the subpackages, or a ground module), whose ``__all__`` the suite covers.
@@ -40,6 +42,25 @@ MODULES = tuple(
 )
 
 Call = tuple[Callable[..., Any], dict[str, Any]]
+
+
+def repaired_inputs() -> dict[str, np.ndarray]:
+    """Two days of three homes: home 0 buys 0.5 kWh at 20 c, home 1 sells 0.4 kWh at 10 c, home 2 varies."""
+    g = np.random.default_rng(11)
+    surplus = np.zeros((3, 48))
+    deficit = np.zeros((3, 48))
+    deficit[0], surplus[1] = 0.5, 0.4
+    surplus[2], deficit[2] = g.uniform(0, 0.3, 48), g.uniform(0, 0.3, 48)
+    asks = np.tile([15.0, 10.0, 12.0], (48, 1))
+    bids = np.tile([20.0, 18.0, 22.0], (48, 1))
+    return {"surplus_kwh": surplus, "deficit_kwh": deficit, "asks": asks, "bids": bids}
+
+
+def repaired_tables() -> protocol.RoundTables:
+    return protocol.round_tables(**repaired_inputs(), cap=2)
+
+
+KEYS = [bytes(16), bytes(range(16))]
 
 
 def rng() -> np.random.Generator:
@@ -1026,6 +1047,56 @@ TARGETS: dict[str, Callable[[], Call]] = {
         functools.partial(parallel.run_tasks, str),
         {"tasks": [(1.0,)], "serial": True},
     ),
+    "book.parallel:runner": lambda: (parallel.runner, {"serial": True}),
+    "book.frontier:frontier_key": lambda: (book_frontier.frontier_key, {"n_seed_sets": 2}),
+    "book.frontier:cached_frontier": lambda: (book_frontier.cached_frontier, {"path": _tmp("no-frontier.json")}),
+    "repaired.protocol:fill": lambda: (
+        protocol.fill,
+        {"price": 18.0, "bid": [20.0, 15.0, 0.0], "ask": [0.0, 0.0, 12.0], "requests": [3, 2, 0], "offers": [0, 0, 4]},
+    ),
+    "repaired.protocol:release_plan": lambda: (protocol.release_plan, {"n_rounds": 48, "frequency": "day"}),
+    "repaired.protocol:round_tables": lambda: (protocol.round_tables, {**repaired_inputs(), "cap": 2}),
+    "repaired.protocol:group_laws": lambda: (
+        protocol.group_laws,
+        {"tables": repaired_tables(), "plan": protocol.release_plan(48, "day"), "eps_release": 0.5},
+    ),
+    "repaired.protocol:expected_outcome": lambda: (
+        protocol.expected_outcome,
+        {"tables": repaired_tables(), "plan": protocol.release_plan(48, "hour"), "eps_release": 0.5},
+    ),
+    "repaired.protocol:day_events": lambda: (
+        protocol.day_events,
+        {"plan": protocol.release_plan(48, "hour"), "eps_release": 0.1, "eps3": 0.05},
+    ),
+    "repaired.protocol:budget_split": lambda: (
+        protocol.budget_split,
+        {"eps_day": 1.0, "plan": protocol.release_plan(48, "hour")},
+    ),
+    "repaired.protocol:best_misreport": lambda: (
+        protocol.best_misreport,
+        {
+            "tables": repaired_tables(),
+            "plan": protocol.release_plan(48, "hour"),
+            "eps_release": 0.5,
+            "round_index": 3,
+            "own_slots": 5,
+            "value": 20.0,
+            "side": "buyer",
+        },
+    ),
+    "repaired.protocol:frontier": lambda: (
+        protocol.frontier,
+        {"tables": repaired_tables(), "budgets": (1.0,), "frequencies": ("day",)},
+    ),
+    "repaired.records:seal_records": lambda: (
+        records.seal_records,
+        {"round_index": 3, "price": 18.5, "bought": [3, 0], "sold": [0, 1], "keys": KEYS},
+    ),
+    "repaired.records:open_record": lambda: (
+        records.open_record,
+        {"key": KEYS[1], "record": records.seal_records(3, 18.5, [3, 0], [0, 1], KEYS)[1]},
+    ),
+    "book.parallel:check_argv": lambda: (parallel.check_argv, {"argv": ["--serial"]}),
     "seeds:agreement": lambda: (seeds.agreement, {"agree": 48, "n": 50}),
     "market.incentives:market_columns": lambda: (
         incentives.market_columns,
@@ -1052,6 +1123,13 @@ TARGETS: dict[str, Callable[[], Call]] = {
 
 #: Records: frozen result types, each produced by the target named here (checked by the coverage test).
 RECORDS: dict[str, str] = {
+    "repaired.protocol:ExpectedOutcome": "repaired.protocol:expected_outcome",
+    "repaired.protocol:FrontierPoint": "repaired.protocol:frontier",
+    "repaired.protocol:Misreport": "repaired.protocol:best_misreport",
+    "repaired.protocol:ReleasePlan": "repaired.protocol:release_plan",
+    "repaired.protocol:RoundTables": "repaired.protocol:round_tables",
+    "repaired.records:SealedRecord": "repaired.records:seal_records",
+    "repaired.records:TradeRecord": "repaired.records:open_record",
     "market.incentives:WashTrade": "market.incentives:best_wash_trade",
     "market.auction:Trades": "market.auction:match",
     "privacy.audit:AuditResult": "privacy.audit:epsilon_lower_bound",
@@ -1106,9 +1184,18 @@ DOCUMENTED_ERRORS: dict[str, type[Exception]] = {
     )
 }
 
-#: The command lines (``python -m``): not fuzzed, since an empty argument list runs the whole computation for
-#: minutes; tests/test_parallel.py runs them and checks their errors.
-COMMANDS = ("book.sweep:main", "book.published:main")
+#: The command lines (``python -m``), their argparse plumbing and the frontier's per-seed-set task: not fuzzed, since
+#: an empty argument list runs the whole computation for minutes (and one seed set's frontier takes seconds);
+#: tests/test_parallel.py and tests/test_repaired.py run them and check their errors and options.
+COMMANDS = (
+    "book.sweep:main",
+    "book.published:main",
+    "book.frontier:main",
+    "book.frontier:seed_set_frontier",
+    "book.frontier:write_frontier",
+    "book.parallel:add_executor_arguments",
+    "book.parallel:executor_of",
+)
 
 #: Targets documented to return NaN for some finite input (the docstring says where).
 NAN_DOCUMENTED = {

@@ -12,7 +12,7 @@ import vpt
 
 ROOT = Path(vpt.__file__).resolve().parent
 GROUND = {"vpt._checks", "vpt._optional", "vpt.data", "vpt.state", "vpt.units", "vpt.seeds", "vpt.readings"}
-PARTS = ("market", "privacy", "chain", "theory", "book")
+PARTS = ("market", "privacy", "chain", "theory", "repaired", "book")
 #: What each layer may import from vpt, besides the ground (the README's module map says the same).
 MAY_IMPORT = {
     "ground": set(),
@@ -20,6 +20,7 @@ MAY_IMPORT = {
     "privacy": {"market", "privacy"},
     "chain": {"market", "chain"},
     "theory": {"market", "theory"},
+    "repaired": {"market", "privacy", "chain", "repaired"},
     "book": set(PARTS),
 }
 #: The only imports allowed inside functions: optional heavy dependencies, each needed by one feature.
@@ -63,7 +64,16 @@ def test_imports_run_down_the_layers(module):
         assert _layer(imported) in MAY_IMPORT[layer], f"{module} ({layer}) imports {imported}"
 
 
-@pytest.mark.parametrize("module", ["vpt.privacy.laws", "vpt.privacy.mechanisms", "vpt.privacy.repair"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "vpt.privacy.laws",
+        "vpt.privacy.mechanisms",
+        "vpt.privacy.repair",
+        "vpt.repaired.protocol",
+        "vpt.repaired.records",
+    ],
+)
 def test_mechanisms_never_import_the_audit_side(module):
     imported = _vpt_imports(ast.parse(_modules()[module].read_text(encoding="utf-8")))
     assert not imported & {"vpt.privacy.audit", "vpt.privacy.stability", "vpt.book"}, imported
@@ -88,7 +98,19 @@ def test_imports_sit_at_the_top_except_optional_dependencies(module):
 def test_dir_of_vpt_lists_only_its_subpackages_and_ground_modules():
     public = {m.name for m in pkgutil.iter_modules(vpt.__path__) if not m.name.startswith("_")}
     assert set(dir(vpt)) == public
-    assert {"market", "privacy", "chain", "theory", "book", "data", "state", "units", "seeds", "readings"} == public
+    assert {
+        "market",
+        "privacy",
+        "chain",
+        "theory",
+        "repaired",
+        "book",
+        "data",
+        "state",
+        "units",
+        "seeds",
+        "readings",
+    } == public
 
 
 def test_help_of_vpt_summarises_every_subpackage_and_ground_module():
@@ -103,7 +125,9 @@ def test_help_of_vpt_summarises_every_subpackage_and_ground_module():
 def test_each_subpackage_names_its_modules_and_their_public_names(part):
     package = __import__(f"vpt.{part}", fromlist=["__all__"])
     modules = {m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")}
-    on_demand = {"sweep", "bench", "claims", "published"} if part == "book" else set()  # commands, editorial map
+    on_demand = (
+        {"sweep", "bench", "claims", "published", "frontier"} if part == "book" else set()
+    )  # commands, editorial map
     assert modules - on_demand <= set(package.__all__), f"vpt.{part} does not list {modules - set(package.__all__)}"
     for name in package.__all__:
         obj = getattr(package, name)

@@ -8,6 +8,8 @@ Its subpackages follow the parts of the book:
   and the repaired private markets;
 - ``vpt.chain``: the permissioned ledger, VPP coin, Algorithm 4's recovery and the threat catalogue;
 - ``vpt.theory``: Theorems 6-12 in closed form, their independent simulators and operation counts;
+- ``vpt.repaired``: a VPT that keeps its promises: the repaired round, private per household and day, its
+  ledger records and its cost against PoEM;
 - ``vpt.book``: the data settings of the chapters, tables and verdicts, plots, the seed sweep and the benchmark.
 
 They stand on the ground modules:
@@ -20,9 +22,10 @@ They stand on the ground modules:
 
 Imports run one way, down these layers: the ground imports none of the subpackages; ``vpt.market`` imports
 only the ground; ``vpt.privacy``, ``vpt.chain`` and ``vpt.theory`` import the market and the ground but not one
-another; ``vpt.book`` imports them all. Every public function validates its arguments
-(``ValueError`` naming what was wrong) and takes an explicit ``numpy.random.Generator`` where it draws.
-The modules load on first use, so ``import vpt`` is cheap; see the README's quick-start.
+another; ``vpt.repaired`` imports the market, privacy and chain; ``vpt.book`` imports them all. Every public
+function validates its arguments (``ValueError`` naming what was wrong) and takes an explicit
+``numpy.random.Generator`` where it draws. The modules load on first use, so ``import vpt`` is cheap; see the
+README's quick-start.
 """
 
 import importlib as _importlib
@@ -30,7 +33,19 @@ import importlib as _importlib
 __version__ = "0.2.0"
 
 #: The subpackages and ground modules, the names ``dir(vpt)`` lists.
-_PUBLIC = ("book", "chain", "data", "market", "privacy", "readings", "seeds", "state", "theory", "units")
+_PUBLIC = (
+    "book",
+    "chain",
+    "data",
+    "market",
+    "privacy",
+    "readings",
+    "repaired",
+    "seeds",
+    "state",
+    "theory",
+    "units",
+)
 __all__ = list(_PUBLIC)
 
 

@@ -7,12 +7,13 @@
 - :mod:`~vpt.book.parallel`: one executor for the parallel computations, serial or on Dask;
 - :mod:`~vpt.book.sweep`: the sweep of every part's seed checks (``python -m vpt.book.sweep``);
 - :mod:`~vpt.book.published`: the published auction benchmark at its size (``python -m vpt.book.published``);
+- :mod:`~vpt.book.frontier`: the repaired VPT's frontier on the sweep's seed sets (``python -m vpt.book.frontier``);
 - :mod:`~vpt.book.bench`: the benchmark (``python -m vpt.book.bench``).
 
 The public names of :mod:`~vpt.book.settings`, :mod:`~vpt.book.report`,
 :mod:`~vpt.book.plotting` and :mod:`~vpt.book.parallel` are also names of the package. The
-others are imported on demand (``from vpt.book import claims``): the three commands,
-:mod:`~vpt.book.sweep`, :mod:`~vpt.book.published` and :mod:`~vpt.book.bench`, so that
+others are imported on demand (``from vpt.book import claims``): the four commands,
+:mod:`~vpt.book.sweep`, :mod:`~vpt.book.published`, :mod:`~vpt.book.frontier` and :mod:`~vpt.book.bench`, so that
 ``python -m`` runs them without importing them twice, and the editorial map
 :mod:`~vpt.book.claims`, so that editing it does not make the stored sweep stale
 (:func:`vpt.book.sweep.sources_of`).

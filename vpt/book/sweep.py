@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from vpt._checks import instance, text
-from vpt.book.parallel import run_tasks
+from vpt.book.parallel import add_executor_arguments, check_argv, executor_of, run_tasks
 from vpt.book.report import VERDICTS
 from vpt.chain import stability as chain_checks
 from vpt.market import stability as market_checks
@@ -73,6 +73,7 @@ BOOK_ORDER = (
     "winning-and-profit",
     "complexity",
     "incentives",
+    "repaired-vpt",
     "scorecard",
     "errata",
     "references",
@@ -122,6 +123,7 @@ def sweep(
     seeds: Sequence[Seeds],
     checks: Sequence[SeedCheck] = CHECKS,
     *,
+    serial: bool = False,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = False,
@@ -134,7 +136,8 @@ def sweep(
     same, value for value, however it runs.
     """
     seed_list, check_list = _seed_list(seeds), _check_list(checks)
-    serial = workers is None and scheduler is None
+    if serial is False and workers is None and scheduler is None:
+        serial = True  # the default: in this process
     per_set = run_tasks(
         recompute_seed_set,
         [(tuple(check_list), s) for s in seed_list],
@@ -393,10 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ValueError
         If ``argv`` is given and is not a list of strings.
     """
-    if argv is not None and (
-        isinstance(argv, str) or not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)
-    ):
-        raise ValueError(f"argv must be a list of strings (the command's arguments), got {argv!r:.80}")
+    argv = check_argv(argv)
     names = sorted({c.chapter for c in CHECKS} | {_short(c) for c in CHECKS})
     parser = argparse.ArgumentParser(
         prog="python -m vpt.book.sweep",
@@ -416,20 +416,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--out", default=str(STORED_SWEEP), metavar="FILE", help="where to write (default: %(default)s)"
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--serial", action="store_true", help="run in this process, without Dask")
-    where.add_argument("--workers", type=int, metavar="N", help="a local Dask cluster of N processes (default: cores)")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    add_executor_arguments(parser)
     args = parser.parse_args(argv)
     try:
         seeds = seed_sets(args.seed_sets)
         checks = select_checks(args.checks) if args.checks else list(CHECKS)
-        executor: dict[str, Any] = {"progress": sys.stderr.isatty()}
-        if args.scheduler:
-            executor["scheduler"] = args.scheduler
-        elif not args.serial:
-            executor["workers"] = args.workers if args.workers is not None else (os.cpu_count() or 1)
-        result = write_sweep(args.out, seeds, checks, **executor)
+        result = write_sweep(args.out, seeds, checks, **executor_of(args))
     except ValueError as err:
         parser.error(str(err))
     for (chapter, claim), reps in result.items():
