@@ -1088,6 +1088,27 @@ TARGETS: dict[str, Callable[[], Call]] = {
         protocol.frontier,
         {"tables": repaired_tables(), "budgets": (1.0,), "frequencies": ("day",)},
     ),
+    "repaired.protocol:draw_fills": lambda: (
+        protocol.draw_fills,
+        {
+            "tables": repaired_tables(),
+            "plan": protocol.release_plan(48, "day"),
+            "eps_release": 0.5,
+            "bids": repaired_inputs()["bids"],
+            "asks": repaired_inputs()["asks"],
+            "surplus_kwh": repaired_inputs()["surplus_kwh"],
+            "deficit_kwh": repaired_inputs()["deficit_kwh"],
+            "rng": rng(),
+        },
+    ),
+    "repaired.protocol:election_scores": lambda: (
+        protocol.election_scores,
+        {"bought": np.ones((3, 48)), "sold": np.zeros((3, 48)), "vpp_of_home": [0, 1, 1], "cap": 2},
+    ),
+    "repaired.protocol:elect_daily": lambda: (
+        protocol.elect_daily,
+        {"scores": [[1.0, 2.0, 3.0], [0.0, 4.0, 1.0]], "eps3": 0.1, "rng": rng(), "cap": 2},
+    ),
     "repaired.records:seal_records": lambda: (
         records.seal_records,
         {"round_index": 3, "price": 18.5, "bought": [3, 0], "sold": [0, 1], "keys": KEYS},

@@ -186,3 +186,45 @@ def test_the_stored_frontier_is_fresh_and_its_command_recomputes_the_first_seed_
     assert frontier.main(["--serial", "--seed-sets", "1", "--out", str(out)]) == 0
     first, _ = frontier.cached_frontier(out)
     np.testing.assert_allclose(first[0], stored[0], rtol=1e-9)
+
+
+def test_election_scores_cap_each_household_hour_and_sum_each_vpps_day():
+    bought = np.zeros((3, 48), dtype=np.int64)
+    sold = np.zeros((3, 48), dtype=np.int64)
+    bought[0, 5], sold[1, 30], bought[2, 30] = 25, 3, 4  # household 0 over the cap of 10 slots in one hour
+    scores = protocol.election_scores(bought, sold, [0, 1, 1], cap=10)
+    np.testing.assert_allclose(scores, [[1.0, 0.0], [0.0, 0.7]])
+
+
+def test_the_daily_election_is_ppoem_at_a_household_days_sensitivity():
+    scores = np.array([[0.0, 100.0, 1.0]] * 4000)
+    leaders = protocol.elect_daily(scores, 50.0, np.random.default_rng(1), cap=10)[:, 0]
+    p = np.exp(50.0 * scores[0] / (2 * 24.0))
+    np.testing.assert_allclose(np.bincount(leaders, minlength=3) / leaders.size, p / p.sum(), atol=0.03)
+
+
+def test_drawn_fills_follow_the_drawn_price_and_each_households_own_reports():
+    inputs = repaired_inputs()
+    tables = protocol.round_tables(**inputs, cap=2)
+    plan = protocol.release_plan(48, "day")
+    price, bought, sold = protocol.draw_fills(
+        tables,
+        plan,
+        1.0,
+        inputs["bids"],
+        inputs["asks"],
+        inputs["surplus_kwh"],
+        inputs["deficit_kwh"],
+        np.random.default_rng(5),
+    )
+    assert np.unique(price[:24]).size == 1 and np.unique(price[24:]).size == 1  # one price per day
+    for r in (0, 30):
+        b, s = protocol.fill(
+            price[r],
+            inputs["bids"][r],
+            inputs["asks"][r],
+            np.floor(inputs["deficit_kwh"][:, r] / 0.1 + 1e-9),
+            np.floor(inputs["surplus_kwh"][:, r] / 0.1 + 1e-9),
+        )
+        np.testing.assert_array_equal(bought[:, r], b)
+        np.testing.assert_array_equal(sold[:, r], s)

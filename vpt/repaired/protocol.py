@@ -40,8 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import choice, count, finite_array, non_negative, positive, prices_1d, probability
+from vpt._checks import choice, count, finite_array, generator, non_negative, positive, prices_1d, probability
 from vpt.market.auction import match
+from vpt.market.mining import elect
 from vpt.market.rounds import PriceModel, slot_market
 from vpt.privacy import accounting
 from vpt.privacy.repair import PRICE_GRID, noise_scale, price_law
@@ -60,6 +61,9 @@ __all__ = [
     "best_misreport",
     "budget_split",
     "day_events",
+    "draw_fills",
+    "elect_daily",
+    "election_scores",
     "expected_outcome",
     "fill",
     "frontier",
@@ -611,3 +615,93 @@ def frontier(
             er, e3 = budget_split(e, plan, election_share=election_share, delta=delta)
             out.append(FrontierPoint(f, float(e), er, e3, expected_outcome(tables, plan, er)))
     return out
+
+
+def draw_fills(
+    tables: RoundTables,
+    plan: ReleasePlan,
+    eps_release: float,
+    bids: ArrayLike,
+    asks: ArrayLike,
+    surplus_kwh: ArrayLike,
+    deficit_kwh: ArrayLike,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """One draw of every release's price, and every household's fill in every round at its release's price.
+
+    The prices are drawn from their exact laws (:func:`group_laws`) with ``rng``; the fills follow
+    :func:`fill` with the tables' fees. Returns the price of each round (c/kWh) and the slots bought and sold,
+    ``(homes, rounds)`` each.
+
+    Raises
+    ------
+    ValueError
+        As :func:`group_laws` and :func:`fill`, or for arrays whose shapes do not match the tables.
+    """
+    g = generator(rng)
+    laws = group_laws(tables, plan, eps_release)
+    drawn = np.array([g.choice(tables.grid.size, p=law) for law in laws])
+    price = tables.grid[drawn[plan.group]]
+    b, a = finite_array(bids, "bids", ndim=2, minimum=0), finite_array(asks, "asks", ndim=2, minimum=0)
+    s = finite_array(surplus_kwh, "surplus_kwh", ndim=2, minimum=0)
+    d = finite_array(deficit_kwh, "deficit_kwh", ndim=2, minimum=0)
+    if not (s.shape == d.shape == b.T.shape == a.T.shape) or s.shape[1] != price.size:
+        raise ValueError("bids and asks must be (rounds, homes) and the energies (homes, rounds) of the tables' rounds")
+    with np.errstate(over="ignore"):
+        offers = np.floor(s / tables.slot_kwh + 1e-9)  # the slots of vpt.market.slot_market
+        requests = np.floor(d / tables.slot_kwh + 1e-9)
+    bought, sold = np.zeros(s.shape, dtype=np.int64), np.zeros(s.shape, dtype=np.int64)
+    for r in range(price.size):
+        bought[:, r], sold[:, r] = fill(
+            float(price[r]),
+            b[r],
+            a[r],
+            requests[:, r],
+            offers[:, r],
+            buyer_fee=tables.buyer_fee,
+            seller_fee=tables.seller_fee,
+        )
+    return price, bought, sold
+
+
+def election_scores(
+    bought: ArrayLike, sold: ArrayLike, vpp_of_home: ArrayLike, *, cap: int, slot_kwh: float = 0.1
+) -> NDArray[np.float64]:
+    """Each VPP's traded energy per day (kWh, ``(days, vpps)``), a household counted for at most ``cap`` slots an hour.
+
+    A household-day then moves one VPP's score by at most ``DAY * cap * slot_kwh`` kWh: the sensitivity
+    :func:`elect_daily` uses.
+
+    Raises
+    ------
+    ValueError
+        For fills that are not ``(homes, rounds)`` of whole days, or VPP indices that are not one per home.
+    """
+    b = finite_array(bought, "bought", ndim=2, minimum=0)
+    s = finite_array(sold, "sold", ndim=2, minimum=0)
+    vpp = finite_array(vpp_of_home, "vpp_of_home", ndim=1, minimum=0)
+    if b.shape != s.shape or vpp.size != b.shape[0] or b.shape[1] % DAY or not np.array_equal(vpp, np.floor(vpp)):
+        raise ValueError("bought and sold must be (homes, rounds) of whole days, and vpp_of_home one VPP per home")
+    capped = np.minimum(b + s, count(cap, "cap")) * positive(slot_kwh, "slot_kwh")  # (homes, rounds), kWh
+    per_day = capped.reshape(b.shape[0], -1, DAY).sum(axis=2)  # (homes, days)
+    out = np.zeros((per_day.shape[1], int(vpp.max()) + 1))
+    np.add.at(out.T, vpp.astype(np.int64), per_day)
+    return out
+
+
+def elect_daily(
+    scores: ArrayLike, eps3: float, rng: np.random.Generator, *, cap: int, slot_kwh: float = 0.1
+) -> NDArray[np.int64]:
+    """Each day's leader, second and third VPP by PPoEM's exponential weights (Eq. 11) on the capped scores.
+
+    The sensitivity is a household-day's largest move of one VPP's score, ``DAY * cap * slot_kwh`` kWh
+    (:func:`election_scores`); the released triple costs at most ``2 eps3`` (:func:`day_events`).
+
+    Raises
+    ------
+    ValueError
+        As :func:`vpt.market.mining.elect`.
+    """
+    sc = finite_array(scores, "scores", ndim=2, minimum=0, nonempty=True)
+    sensitivity = DAY * count(cap, "cap") * positive(slot_kwh, "slot_kwh")
+    return elect(sc, "ppoem", sc.shape[0], generator(rng), eps3=positive(eps3, "eps3"), sensitivity=sensitivity)
