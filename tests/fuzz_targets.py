@@ -1109,6 +1109,14 @@ TARGETS: dict[str, Callable[[], Call]] = {
         protocol.elect_daily,
         {"scores": [[1.0, 2.0, 3.0], [0.0, 4.0, 1.0]], "eps3": 0.1, "rng": rng(), "cap": 2},
     ),
+    "repaired.protocol:truthful_utility": lambda: (
+        protocol.truthful_utility,
+        {"tables": repaired_tables(), "own_slots": 5, "value": 20.0, "side": "buyer"},
+    ),
+    "repaired.protocol:posted_price_ceiling": lambda: (
+        protocol.posted_price_ceiling,
+        {"tables": repaired_tables(), "plan": protocol.release_plan(48, "day")},
+    ),
     "repaired.records:seal_records": lambda: (
         records.seal_records,
         {"round_index": 3, "price": 18.5, "bought": [3, 0], "sold": [0, 1], "keys": KEYS},

@@ -72,6 +72,7 @@ def test_the_gains_at_a_price_are_the_mean_over_every_way_to_pick_the_internal_t
         sum(bs) - sum(a) for bs in itertools.combinations(bid_slots, 3) for a in itertools.combinations(ask_slots, 3)
     ]
     assert tables.gains[0, 0] == pytest.approx(np.mean(draws))
+    assert tables.gains_sorted[0, 0] == pytest.approx(max(draws))  # the highest bids and the lowest asks
     assert tables.poem_gains[0] == pytest.approx(60.0 - 32.0)
 
 
@@ -165,13 +166,18 @@ def test_records_open_only_with_their_households_key_and_not_when_moved():
     keys = [bytes(16), bytes(range(16)), bytes(range(1, 17))]
     sealed = records.seal_records(9, 17.5, [4, 0, 0], [0, 2, 0], keys)
     assert {len(s.ciphertext) for s in sealed} == {records.RECORD_BYTES}
+    assert len({s.nonce for s in sealed}) == len(sealed)  # a fresh nonce for every record
+    again = records.seal_records(9, 17.5, [4, 0, 0], [0, 2, 0], keys)
+    assert again[0].nonce != sealed[0].nonce and records.open_record(keys[0], again[0]) == records.open_record(
+        keys[0], sealed[0]
+    )
     assert records.open_record(keys[1], sealed[1]) == records.TradeRecord(9, 0, 2, 17.5)
     with pytest.raises(ValueError, match="wrong key, or the record was altered or moved"):
         records.open_record(keys[0], sealed[1])
-    moved = records.SealedRecord(0, 9, sealed[1].ciphertext)
+    moved = records.SealedRecord(0, 9, sealed[1].nonce, sealed[1].ciphertext)
     with pytest.raises(ValueError, match="altered or moved"):
         records.open_record(keys[1], moved)
-    later = records.SealedRecord(1, 10, sealed[1].ciphertext)
+    later = records.SealedRecord(1, 10, sealed[1].nonce, sealed[1].ciphertext)
     with pytest.raises(ValueError, match="altered or moved"):
         records.open_record(keys[1], later)
 
@@ -228,3 +234,30 @@ def test_drawn_fills_follow_the_drawn_price_and_each_households_own_reports():
         )
         np.testing.assert_array_equal(bought[:, r], b)
         np.testing.assert_array_equal(sold[:, r], s)
+
+
+def test_a_misreport_counts_the_households_other_rounds_of_the_release_and_stays_within_the_bound():
+    tables = protocol.round_tables(**repaired_inputs(), cap=2)
+    plan = protocol.release_plan(48, "day")
+    for eps in (0.5, 5.0):
+        for side, v, k in (("buyer", 20.0, 5), ("seller", 10.0, 4)):
+            other = sum(protocol.truthful_utility(tables, k, v, side) for _ in range(23))  # its day's other rounds
+            alone = protocol.best_misreport(tables, plan, eps, 3, k, v, side)
+            whole = protocol.best_misreport(tables, plan, eps, 3, k, v, side, elsewhere=other)
+            law = protocol.group_laws(tables, plan, eps)[0]
+            assert whole.truthful == pytest.approx(alone.truthful + float(law @ other))
+            assert 0 <= whole.gain <= math.expm1(eps) * whole.truthful + 1e-12
+
+
+def test_the_posted_price_ceiling_is_the_best_price_of_each_release_and_bounds_the_private_outcomes():
+    tables = protocol.round_tables(**repaired_inputs(), cap=2)
+    for frequency in protocol.FREQUENCIES:
+        plan = protocol.release_plan(48, frequency)
+        ceiling = protocol.posted_price_ceiling(tables, plan)
+        out = protocol.expected_outcome(tables, plan, 2.0)
+        assert out.share <= ceiling["random"] + 1e-12
+        assert out.share_sorted <= ceiling["sorted"] + 1e-12
+        assert out.share_volume <= ceiling["volume"] + 1e-12
+        assert out.share <= out.share_sorted + 1e-12
+    hourly = protocol.posted_price_ceiling(tables, protocol.release_plan(48, "hour"))
+    assert hourly["random"] == pytest.approx(tables.gains.max(axis=1).sum() / tables.poem_gains.sum())

@@ -34,7 +34,7 @@ __all__ = ["CAP", "COLUMNS", "STORED", "cached_frontier", "frontier_key", "main"
 #: Slots of one household counted per round in a price's quality (1 kWh), as in the household-privacy chapter.
 CAP = 10
 #: What each point stores.
-COLUMNS = ("share", "grid_kwh", "poem_grid_kwh", "revenue")
+COLUMNS = ("share", "share_sorted", "share_volume", "grid_kwh", "poem_grid_kwh", "revenue")
 #: Where the frontier is stored.
 STORED = Path(__file__).resolve().parents[2] / "data" / "repaired-frontier.json"
 
@@ -55,7 +55,7 @@ def seed_set_frontier(seeds: Seeds) -> list[list[float]]:
     surplus, deficit, _ = hourly_energy(homes)
     asks, bids = experiments.month_prices(homes, np.random.default_rng(seeds.market))
     tables = round_tables(surplus, deficit, asks, bids, cap=CAP)
-    return [[p.outcome.share, p.outcome.grid_kwh, p.outcome.poem_grid_kwh, p.outcome.revenue] for p in frontier(tables)]
+    return [[float(getattr(p.outcome, c)) for c in COLUMNS] for p in frontier(tables)]
 
 
 def frontier_key(n_seed_sets: int = N_SEED_SETS) -> str:

@@ -19,6 +19,7 @@ from vpt.repaired.protocol import (
     DAY,
     FEED_IN,
     FREQUENCIES,
+    MEASURES,
     RETAIL,
     ExpectedOutcome,
     FrontierPoint,
@@ -35,8 +36,10 @@ from vpt.repaired.protocol import (
     fill,
     frontier,
     group_laws,
+    posted_price_ceiling,
     release_plan,
     round_tables,
+    truthful_utility,
 )
 from vpt.repaired.records import RECORD_BYTES, SealedRecord, TradeRecord, open_record, seal_records
 
@@ -45,6 +48,7 @@ __all__ = [
     "DAY",
     "FEED_IN",
     "FREQUENCIES",
+    "MEASURES",
     "RECORD_BYTES",
     "RETAIL",
     "ExpectedOutcome",
@@ -65,9 +69,11 @@ __all__ = [
     "frontier",
     "group_laws",
     "open_record",
+    "posted_price_ceiling",
     "protocol",
     "records",
     "release_plan",
     "round_tables",
     "seal_records",
+    "truthful_utility",
 ]

@@ -52,6 +52,7 @@ __all__ = [
     "DAY",
     "FEED_IN",
     "FREQUENCIES",
+    "MEASURES",
     "RETAIL",
     "ExpectedOutcome",
     "FrontierPoint",
@@ -68,8 +69,10 @@ __all__ = [
     "fill",
     "frontier",
     "group_laws",
+    "posted_price_ceiling",
     "release_plan",
     "round_tables",
+    "truthful_utility",
 ]
 
 #: Hourly rounds in a day.
@@ -207,18 +210,22 @@ def release_plan(n_rounds: int, frequency: str) -> ReleasePlan:
 class RoundTables:
     """What every round gives at every grid price, and what PoEM gives (one row per round).
 
-    ``quality``, ``gains``, ``bought`` and ``sold`` have shape ``(rounds, grid)``: the capped clearing quality
-    (``min(buy_counted, sell_counted)``, the bid and ask slots at most ``cap`` per household that could trade),
-    the expected gains from trade (c, bid minus ask summed over the slots traded among households, the internal
-    trades spread at random over the filled slots), and the slots bought and sold. ``poem_gains`` and
-    ``poem_slots`` are PoEM's sorted clearing (its most efficient matching) of the same slots, ``bid_slots`` and
-    ``ask_slots`` every slot bid and asked.
+    ``quality``, ``gains``, ``gains_sorted``, ``bought`` and ``sold`` have shape ``(rounds, grid)``: the capped
+    clearing quality (``min(buy_counted, sell_counted)``, the bid and ask slots at most ``cap`` per household that
+    could trade), the gains from trade, and the slots bought and sold. Gains are bid minus ask in c/kWh summed
+    over the ``min(bought, sold)`` slots traded among households (times ``slot_kwh`` for cents). Every crossing
+    report fills, so which filled slots count as traded among households (and which with the grid) is a label
+    that changes no payment: ``gains`` spreads them at random over the filled slots (the mean, as the rationing
+    lottery of :func:`vpt.privacy.repair.clear_at` would), ``gains_sorted`` gives them to the highest bids and
+    lowest asks (as PoEM's sorted clearing does). ``poem_gains`` and ``poem_slots`` are PoEM's sorted clearing of
+    the same slots, ``bid_slots`` and ``ask_slots`` every slot bid and asked.
     """
 
     grid: NDArray[np.float64]
     buy_counted: NDArray[np.float64]
     sell_counted: NDArray[np.float64]
     gains: NDArray[np.float64]
+    gains_sorted: NDArray[np.float64]
     bought: NDArray[np.int64]
     sold: NDArray[np.int64]
     poem_gains: NDArray[np.float64]
@@ -304,7 +311,7 @@ def round_tables(
     pay, keep = 1.0 + non_negative(buyer_fee, "buyer_fee"), 1.0 - _fee(seller_fee)
     n_rounds = s.shape[1]
     shape = (n_rounds, g.size)
-    buy_counted, sell_counted, gains = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    buy_counted, sell_counted, gains, gains_sorted = np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
     bought, sold = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
     poem_gains, poem_slots = np.zeros(n_rounds), np.zeros(n_rounds, dtype=np.int64)
     bid_slots, ask_slots = np.zeros(n_rounds, dtype=np.int64), np.zeros(n_rounds, dtype=np.int64)
@@ -325,6 +332,7 @@ def round_tables(
             mean_bid = np.where(n_buy > 0, top[n_buy] / np.maximum(n_buy, 1), 0.0) * pay  # true bids
             mean_ask = np.where(n_sell > 0, low[n_sell] / np.maximum(n_sell, 1), 0.0) * keep  # true asks
         gains[r] = m * (mean_bid - mean_ask)
+        gains_sorted[r] = top[m] * pay - low[m] * keep  # the m highest bids less the m lowest asks
         bought[r], sold[r] = n_buy, n_sell
         bid_slots[r], ask_slots[r] = sb.size, sa.size
         best = match(sm.bids / slot, sm.asks / slot)
@@ -335,6 +343,7 @@ def round_tables(
         buy_counted,
         sell_counted,
         gains,
+        gains_sorted,
         bought,
         sold,
         poem_gains,
@@ -373,14 +382,17 @@ def group_laws(tables: RoundTables, plan: ReleasePlan, eps_release: float) -> ND
 class ExpectedOutcome:
     """The repaired market's expected month against PoEM's on the same slots (expectations over the price laws).
 
-    Gains in c (bid minus ask over the slots traded among households); energy settled with the grid in kWh (every
-    slot not traded among households, plus, for the repaired market, the imbalance); the VPP's revenue in c (what
-    buyers pay, less what sellers receive, less the grid's retail price of the missing energy, plus its feed-in
-    price of the excess).
+    Gains from trade under both labels of :class:`RoundTables` (c/kWh summed over slots) and the slots traded among
+    households (a measure with no label); energy settled with the grid in kWh (every slot not traded among
+    households, plus, for the repaired market, the imbalance); the VPP's revenue in c (what buyers pay, less what
+    sellers receive, less the grid's retail price of the missing energy, plus its feed-in price of the excess).
     """
 
     gains: float
+    gains_sorted: float
+    internal_slots: float
     poem_gains: float
+    poem_slots: float
     grid_kwh: float
     poem_grid_kwh: float
     revenue: float
@@ -388,8 +400,18 @@ class ExpectedOutcome:
 
     @property
     def share(self) -> float:
-        """The repaired market's gains from trade as a share of PoEM's."""
+        """The repaired market's gains from trade as a share of PoEM's, internal trades spread at random."""
         return self.gains / self.poem_gains
+
+    @property
+    def share_sorted(self) -> float:
+        """The same with the internal trades given to the highest bids and lowest asks (PoEM's labelling)."""
+        return self.gains_sorted / self.poem_gains
+
+    @property
+    def share_volume(self) -> float:
+        """The slots traded among households as a share of PoEM's (no label needed)."""
+        return self.internal_slots / self.poem_slots
 
 
 def expected_outcome(
@@ -419,7 +441,10 @@ def expected_outcome(
         raise ValueError("PoEM has no gains from trade on these rounds: there is nothing to compare with")
     return ExpectedOutcome(
         gains=float(np.sum(laws * tables.gains)),
+        gains_sorted=float(np.sum(laws * tables.gains_sorted)),
+        internal_slots=float(np.sum(laws * internal)),
         poem_gains=poem,
+        poem_slots=float(tables.poem_slots.sum()),
         grid_kwh=float(np.sum(laws * grid_slots)) * slot,
         poem_grid_kwh=float(np.sum(tables.bid_slots + tables.ask_slots - 2 * tables.poem_slots)) * slot,
         revenue=float(np.sum(laws * revenue)),
@@ -479,7 +504,10 @@ def _split(eps_day: float, per_day: int, share: float, delta: float, tol: float)
     step = min(1e-3, eps_day / 100)
 
     def spent(e: float) -> float:
-        return accounting.pld_epsilon([("pure", e, per_day), ("pure", 2 * eps3, 1)], delta, discretization=step)
+        # dp-accounting divides by a vanishing mass for losses far in the tail (budgets of tens per day), which
+        # overflows to inf inside a comparison it then decides correctly: the overflow is not an error here
+        with np.errstate(over="ignore"):
+            return accounting.pld_epsilon([("pure", e, per_day), ("pure", 2 * eps3, 1)], delta, discretization=step)
 
     lo, hi = (1 - share) * eps_day / per_day, (1 - share) * eps_day  # basic composition, and one release alone
     if spent(hi) <= eps_day:
@@ -492,7 +520,10 @@ def _split(eps_day: float, per_day: int, share: float, delta: float, tol: float)
 
 @dataclass(frozen=True)
 class Misreport:
-    """A household's best misreport in one round: its truthful and best expected utility (c) and the report."""
+    """A household's best report in one round: its truthful and best expected utility (c) and the report.
+
+    The utilities are over every round of the release the round belongs to (its other rounds reported truthfully).
+    """
 
     truthful: float
     best: float
@@ -504,6 +535,29 @@ class Misreport:
         return self.best - self.truthful
 
 
+def truthful_utility(tables: RoundTables, own_slots: int, value: float, side: str) -> NDArray[np.float64]:
+    """A household's utility (c) in one round at each grid price when it reports truthfully.
+
+    ``own_slots`` slots to buy (``side="buyer"``, worth ``value`` c/kWh) or to sell (``"seller"``, at cost
+    ``value``), at the tables' fees: ``k slot ((1 + fee_b)^-1 value - p)^+ (1 + fee_b)`` for a buyer, ``k slot
+    ((1 - fee_s) p - value)^+`` for a seller.
+
+    Raises
+    ------
+    ValueError
+        For slots not >= 1, a negative value or an unknown side.
+    """
+    if not isinstance(tables, RoundTables):
+        raise ValueError(f"tables must be RoundTables, got {tables!r:.80}")
+    k = count(own_slots, "own_slots")
+    v = non_negative(value, "value")
+    choice(side, "side", ("buyer", "seller"))
+    g = tables.grid
+    pay, keep = 1.0 + tables.buyer_fee, 1.0 - tables.seller_fee
+    per_slot = v - pay * g if side == "buyer" else keep * g - v
+    return k * tables.slot_kwh * np.maximum(per_slot, 0.0)
+
+
 def best_misreport(
     tables: RoundTables,
     plan: ReleasePlan,
@@ -512,21 +566,26 @@ def best_misreport(
     own_slots: int,
     value: float,
     side: str,
+    *,
+    elsewhere: ArrayLike | None = None,
 ) -> Misreport:
     """A household's exact best price report in one round, everyone else truthful (expected utility, c).
 
     The household has ``own_slots`` slots to buy (``side="buyer"``, worth ``value`` c/kWh to it) or to sell
     (``side="seller"``, at cost ``value``), and is part of round ``round_index``'s tables at its true price. A
     report changes its own fill and the quality of its release (its capped slots enter at the grid prices its
-    report crosses), hence the price law; the utility is exact under that law. Reports are searched at every grid
-    price and just below the grid (no fill at all); any other report fills the same grid prices as one of these.
-    Truth-telling is optimal at every fixed price, so the gain is at most ``(exp(eps) - 1)`` times the truthful
-    utility for a release that is ``eps``-DP in the household's report (McSherry and Talwar 2007).
+    report crosses), hence the price law of every round of the release. ``elsewhere`` is the household's truthful
+    utility at each grid price summed over its other rounds of the release (:func:`truthful_utility`; default
+    none), which the changed law also weighs. Reports are searched at every grid price and just beyond the grid
+    (no fill at all); any other report fills the same grid prices as one of these. Truth-telling is optimal at
+    every fixed price, so the gain is at most ``(exp(eps) - 1)`` times the truthful utility over the release for a
+    release that is ``eps``-DP in the household's report (McSherry and Talwar 2007).
 
     Raises
     ------
     ValueError
-        For a round outside the tables, slots not >= 1, a negative value or an unknown side.
+        For a round outside the tables, slots not >= 1, a negative value, an unknown side, or ``elsewhere`` not
+        one finite value per grid price.
     """
     if not isinstance(tables, RoundTables) or not isinstance(plan, ReleasePlan):
         raise ValueError("best_misreport needs RoundTables and a ReleasePlan")
@@ -535,6 +594,9 @@ def best_misreport(
     v = non_negative(value, "value")
     choice(side, "side", ("buyer", "seller"))
     g, slot = tables.grid, tables.slot_kwh
+    other_rounds = np.zeros(g.size) if elsewhere is None else finite_array(elsewhere, "elsewhere", ndim=1)
+    if other_rounds.shape != g.shape:
+        raise ValueError(f"elsewhere must hold one utility per grid price ({g.size}), got shape {other_rounds.shape}")
     pay, keep = 1.0 + tables.buyer_fee, 1.0 - tables.seller_fee
     counted = min(k, tables.cap)
     others = np.zeros(g.size)  # the summed quality of the release's other rounds
@@ -560,7 +622,7 @@ def best_misreport(
         add = np.where(filled, counted, 0)
         q = np.minimum(buy + add, sell) if side == "buyer" else np.minimum(buy, sell + add)
         law = price_law(others + q, scale)
-        return float(k * slot * np.sum(law * np.where(filled, per_slot, 0.0)))
+        return float(np.sum(law * (k * slot * np.where(filled, per_slot, 0.0) + other_rounds)))
 
     candidates = [cost, *g.tolist(), (g[0] - 1.0) if side == "buyer" else (g[-1] + 1.0)]
     scores = [utility(c) for c in candidates]
@@ -569,6 +631,42 @@ def best_misreport(
         return Misreport(scores[0], scores[0], v)
     report = candidates[best] * (keep if side == "seller" else pay)  # back to an ask or a bid
     return Misreport(scores[0], scores[best], report)
+
+
+#: How the gains from trade among households are measured (:class:`ExpectedOutcome`): internal trades spread at
+#: random over the filled slots, given to the highest bids and lowest asks, or the traded volume alone.
+MEASURES = ("random", "sorted", "volume")
+
+
+def posted_price_ceiling(tables: RoundTables, plan: ReleasePlan) -> dict[str, float]:
+    """The most a posted price per release could give without any privacy, as a share of PoEM's, per measure.
+
+    Each release takes the grid price with the largest total over its rounds (chosen knowing every report): the
+    ceiling of any posted price at that release frequency, however private or not.
+
+    Raises
+    ------
+    ValueError
+        If the plan does not cover the tables' rounds, or PoEM has no gains from trade.
+    """
+    if not isinstance(tables, RoundTables) or not isinstance(plan, ReleasePlan):
+        raise ValueError("posted_price_ceiling needs RoundTables and a ReleasePlan")
+    if plan.group.size != tables.quality.shape[0]:
+        raise ValueError(f"the plan covers {plan.group.size} rounds, the tables {tables.quality.shape[0]}")
+    poem_gains, poem_slots = float(tables.poem_gains.sum()), float(tables.poem_slots.sum())
+    if poem_gains <= 0:
+        raise ValueError("PoEM has no gains from trade on these rounds: there is nothing to compare with")
+    values = {
+        "random": (tables.gains, poem_gains),
+        "sorted": (tables.gains_sorted, poem_gains),
+        "volume": (np.minimum(tables.bought, tables.sold).astype(np.float64), poem_slots),
+    }
+    out = {}
+    for name, (per_price, total) in values.items():
+        summed = np.zeros((plan.n_releases, tables.grid.size))
+        np.add.at(summed, plan.group, per_price)
+        out[name] = float(summed.max(axis=1).sum() / total)
+    return out
 
 
 #: The budgets per household-day of the frontier (delta = 1e-6).

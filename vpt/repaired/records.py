@@ -8,11 +8,15 @@ the round as associated data, so a record cannot be moved to another household o
 check. Every registered household gets exactly one record of the same size in every round, traded or not, so
 neither the number of records nor their sizes tell an outside observer who traded.
 
-Each household's key is used once per round (the nonce is the round's index), never twice with one nonce.
+Every record is sealed under a fresh random 96-bit nonce from the operating system (``os.urandom``: a
+cryptographic draw, not one of the book's seeded simulation draws), stored beside it, so a key never meets the
+same nonce twice however often rounds are numbered from 0 or records sealed again. Its protection is
+computational (AES-GCM), not differential privacy: the accounting covers the public releases only.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ __all__ = ["RECORD_BYTES", "SealedRecord", "TradeRecord", "open_record", "seal_r
 
 _PLAIN = struct.Struct("<QIId")  # round, slots bought, slots sold, price (c/kWh)
 _TAG = 16
+_NONCE = 12
 #: The size of every sealed record's ciphertext, whoever it belongs to and whether it traded.
 RECORD_BYTES = _PLAIN.size + _TAG
 
@@ -50,15 +55,18 @@ class TradeRecord:
 
 @dataclass(frozen=True)
 class SealedRecord:
-    """A household's record as the ledger stores it: its id and round in clear, its trade sealed."""
+    """A household's record as the ledger stores it: its id, round and nonce in clear, its trade sealed."""
 
     household: int
     round_index: int
+    nonce: bytes
     ciphertext: bytes
 
     def __post_init__(self) -> None:
         count(self.household, "household", minimum=0, maximum=2**32 - 1)
         count(self.round_index, "round_index", minimum=0, maximum=2**63 - 1)
+        if not isinstance(self.nonce, bytes) or len(self.nonce) != _NONCE:
+            raise ValueError(f"nonce must be {_NONCE} bytes, got {self.nonce!r:.40}")
         if not isinstance(self.ciphertext, bytes) or len(self.ciphertext) != RECORD_BYTES:
             raise ValueError(f"ciphertext must be {RECORD_BYTES} bytes, got {self.ciphertext!r:.40}")
 
@@ -67,10 +75,6 @@ def _key(key: bytes, name: str) -> AESGCM:
     if not isinstance(key, bytes) or len(key) not in (16, 24, 32):
         raise ValueError(f"{name} must be an AES key of 16, 24 or 32 bytes (AESGCM.generate_key), got {key!r:.40}")
     return AESGCM(key)
-
-
-def _nonce(round_index: int) -> bytes:
-    return round_index.to_bytes(12, "little")
 
 
 def _aad(household: int, round_index: int) -> bytes:
@@ -108,7 +112,8 @@ def seal_records(
     out = []
     for h, key in enumerate(keys):
         plain = _PLAIN.pack(*_fields(TradeRecord(r, int(b[h]), int(s[h]), p)))
-        out.append(SealedRecord(h, r, _key(key, f"keys[{h}]").encrypt(_nonce(r), plain, _aad(h, r))))
+        nonce = os.urandom(_NONCE)
+        out.append(SealedRecord(h, r, nonce, _key(key, f"keys[{h}]").encrypt(nonce, plain, _aad(h, r))))
     return out
 
 
@@ -127,9 +132,7 @@ def open_record(key: bytes, record: SealedRecord) -> TradeRecord:
     """
     instance(record, SealedRecord, "record")
     try:
-        plain = _key(key, "key").decrypt(
-            _nonce(record.round_index), record.ciphertext, _aad(record.household, record.round_index)
-        )
+        plain = _key(key, "key").decrypt(record.nonce, record.ciphertext, _aad(record.household, record.round_index))
     except InvalidTag:
         raise ValueError(
             f"record of household {record.household}, round {record.round_index}: wrong key, or the record was "
