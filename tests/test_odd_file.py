@@ -32,6 +32,7 @@ CHAPTERS = [
     "household-privacy",
     "winning-and-profit",
     "incentives",
+    "repaired-vpt",
     "scorecard",
     "errata",
 ]
@@ -114,3 +115,8 @@ def test_the_chapters_left_out_above_read_no_household_data():
     for name in NO_HOUSEHOLDS:
         source = (ROOT / "chapters" / f"{name}.ipynb").read_text(encoding="utf-8")
         assert "book_data(" not in source and "VPT_HOUSEHOLDS" not in source, name
+
+
+def test_every_chapter_either_runs_on_the_odd_file_or_reads_no_household_data():
+    notebooks = {p.stem for p in (ROOT / "chapters").glob("*.ipynb")}
+    assert notebooks == set(CHAPTERS) | set(NO_HOUSEHOLDS), notebooks ^ (set(CHAPTERS) | set(NO_HOUSEHOLDS))
