@@ -1050,6 +1050,10 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "book.parallel:runner": lambda: (parallel.runner, {"serial": True}),
     "book.frontier:frontier_key": lambda: (book_frontier.frontier_key, {"n_seed_sets": 2}),
     "book.frontier:cached_frontier": lambda: (book_frontier.cached_frontier, {"path": _tmp("no-frontier.json")}),
+    "market.mining:own_place_probabilities": lambda: (
+        mining.own_place_probabilities,
+        {"energy": [[1.0, 3.0, 2.0], [2.0, 2.0, 0.0]], "own": [1, 0], "mechanism": "poem"},
+    ),
     "repaired.protocol:fill": lambda: (
         protocol.fill,
         {"price": 18.0, "bid": [20.0, 15.0, 0.0], "ask": [0.0, 0.0, 12.0], "requests": [3, 2, 0], "offers": [0, 0, 4]},

@@ -9,6 +9,7 @@ from scipy import stats
 from vpt.market.mining import (
     NO_WINNER,
     elect,
+    own_place_probabilities,
     place_probabilities,
     pool_from_rewards,
     rewards,
@@ -187,3 +188,20 @@ def test_every_vpp_tied_for_the_largest_sale_is_a_top_seller():
     assert mask.tolist() == [[False, True, True, False], [False] * 4, [True, False, False, False]]
     with pytest.raises(ValueError, match="non-negative"):
         top_sellers([1.0, -1.0])
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "params"),
+    [("poem", {}), ("ppoem", {"eps3": 0.1, "sensitivity": 1.0}), ("ppoem", {"eps3": 50.0, "sensitivity": 0.01})],
+)
+def test_own_place_probabilities_are_the_place_law_of_each_rows_own_vpp(mechanism, params):
+    rng = np.random.default_rng(8)
+    energy = rng.uniform(0, 5, (40, 7))
+    energy[::5, 2] = 0.0  # VPPs without trade: PoEM gives them no chance
+    own = rng.integers(0, 7, 40)
+    full = place_probabilities(energy, mechanism, **params)
+    np.testing.assert_allclose(
+        own_place_probabilities(energy, own, mechanism, **params), full[np.arange(40), :, own], atol=1e-15
+    )
+    with pytest.raises(ValueError, match="own must hold one VPP index"):
+        own_place_probabilities(energy, own[:-1], mechanism, **params)

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from vpt._checks import MAX_CELLS, cells, choice, count, finite_array, generator, non_negative, number, prices_1d
 from vpt.market.mechanisms import MECHANISMS, _clear, clear
-from vpt.market.mining import place_probabilities
+from vpt.market.mining import own_place_probabilities
 from vpt.market.settlement import check_pricing_options, ppoem_prices
 
 __all__ = [
@@ -673,8 +673,9 @@ class _WashSetting:
         """Expected reward of VPP j in round r when it adds ``x[r, j]`` fake kWh (the others unchanged)."""
         n_rounds, v = self.energy.shape
         energy = self.energy[:, None, :] + x[:, :, None] * np.eye(v)[None]
-        places = place_probabilities(energy.reshape(-1, v), self.mechanism, **self.params).reshape(n_rounds, v, 3, v)
-        own = places[:, np.arange(v), :, np.arange(v)].transpose(1, 0, 2)  # (R, V, 3): places of VPP j in row j
+        own_vpp = np.tile(np.arange(v), n_rounds)  # row (r, j) is round r with VPP j's fake volume: VPP j's places
+        own = own_place_probabilities(energy.reshape(-1, v), own_vpp, self.mechanism, **self.params)
+        own = own.reshape(n_rounds, v, 3)  # (R, V, 3): places of VPP j in row j
         shares = np.array(ELECTION_SHARES[self.mechanism])
         paid = shares[None, None, :] * (self.pool[:, None, None] + self.fee_per_kwh[:, None, None] * x[:, :, None])
         paid[:, :, 0] += self.mining_reward

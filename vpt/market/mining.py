@@ -27,6 +27,7 @@ __all__ = [
     "Rewards",
     "elect",
     "log_weights",
+    "own_place_probabilities",
     "place_probabilities",
     "pool_from_rewards",
     "rewards",
@@ -403,6 +404,62 @@ def place_probabilities(energy: ArrayLike, mechanism: str, **params: float) -> N
     else:
         out = _places(logw)
     return out[0] if e.ndim == 1 else out
+
+
+def own_place_probabilities(energy: ArrayLike, own: ArrayLike, mechanism: str, **params: float) -> NDArray[np.float64]:
+    """The probability of VPP ``own[r]`` being first, second and third winner in row ``r``, shape ``(n, 3)``.
+
+    The same law as :func:`place_probabilities` (``place_probabilities(energy)[r, :, own[r]]``), for one VPP of
+    each row only: the third place then needs each pair's normaliser, not the whole ``V^3`` law, which makes it
+    several times faster (the wash-trading search evaluates it thousands of times). Rows are processed in chunks
+    as there.
+
+    Raises
+    ------
+    ValueError
+        As :func:`place_probabilities`, or if ``own`` is not one VPP index per row.
+
+    Examples
+    --------
+    >>> own_place_probabilities([[1.0, 3.0], [2.0, 2.0]], [1, 0], "poem").round(3).tolist()
+    [[0.75, 0.25, 0.0], [0.5, 0.5, 0.0]]
+    """
+    choice(mechanism, "mechanism", MECHANISMS)
+    check_params(mechanism, params)
+    e = _energy(energy, rows=True)
+    logw = np.atleast_2d(log_weights(e, mechanism, **params))  # (n, V)
+    n, v = logw.shape
+    o = real_array(own, "own")
+    if o.shape != (n,) or (o.size and (not np.array_equal(o, np.floor(o)) or o.min() < 0 or o.max() >= v)):
+        raise ValueError(f"own must hold one VPP index in [0, {v}) per row ({n} rows), got shape {o.shape}")
+    own_index = o.astype(np.int64)
+    cells(v**3, f"the third-place law of {v} VPPs (V^3 entries; at most {int(MAX_CELLS ** (1 / 3))} VPPs)")
+    per_chunk = max(1, MAX_CELLS // v**3)
+    parts = [_own_places(logw[i : i + per_chunk], own_index[i : i + per_chunk]) for i in range(0, n, per_chunk)]
+    return np.concatenate(parts) if parts else np.zeros((0, 3))
+
+
+def _own_places(logw: NDArray[np.float64], own: NDArray[np.int64]) -> NDArray[np.float64]:
+    """:func:`_places` for VPP ``own[r]`` of each row: the same operations, the third place's law for it alone."""
+    n, v = logw.shape
+    rows = np.arange(n)
+    eye = np.eye(v, dtype=bool)
+    p1 = _softmax(logw)
+    c1 = _softmax(np.where(eye[None], -np.inf, logw[:, None, :]))
+    pair = p1[:, :, None] * c1
+    p2 = pair.sum(axis=1)
+    removed = eye[:, None, :] | eye[None, :, :]
+    logits = np.where(removed[None], -np.inf, logw[:, None, None, :])  # (n, V, V, V)
+    top = logits.max(axis=-1)
+    alive = np.isfinite(top)
+    shift = np.where(alive, top, 0.0)
+    total = np.exp(logits - shift[..., None]).sum(axis=-1)  # each pair's normaliser, as _softmax computes it
+    # the own VPP's logit, -inf where it is one of the pair (as in the masked logits), then its term
+    own_logit = np.where(removed[:, :, own].transpose(2, 0, 1), -np.inf, logw[rows, own][:, None, None])
+    z_own = np.exp(own_logit - shift)
+    c2_own = np.where(alive, z_own / np.where(total > 0, total, 1.0), 0.0)
+    p3 = (pair * c2_own).sum(axis=(1, 2))
+    return np.stack([p1[rows, own], p2[rows, own], p3], axis=1)
 
 
 def _places(logw: NDArray[np.float64]) -> NDArray[np.float64]:
