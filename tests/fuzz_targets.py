@@ -1034,6 +1034,7 @@ TARGETS: dict[str, Callable[[], Call]] = {
     ),
     "seeds:households": lambda: (seeds.households, {"seeds": seeds.Seeds(1, 2, 3)}),
     "book.sweep:cache_key": lambda: (sweep.cache_key, {"seeds": seeds.seed_sets(2), "checks": [LIGHT_CHECK]}),
+    "book.sweep:code_key": lambda: (sweep.code_key, {"module": "vpt.book.published"}),
     "book.sweep:select_checks": lambda: (sweep.select_checks, {"names": ["mining"]}),
     "book.sweep:recompute_seed_set": lambda: (
         sweep.recompute_seed_set,
@@ -1057,6 +1058,10 @@ TARGETS: dict[str, Callable[[], Call]] = {
     "repaired.protocol:fill": lambda: (
         protocol.fill,
         {"price": 18.0, "bid": [20.0, 15.0, 0.0], "ask": [0.0, 0.0, 12.0], "requests": [3, 2, 0], "offers": [0, 0, 4]},
+    ),
+    "repaired.protocol:household_slots": lambda: (
+        protocol.household_slots,
+        {"surplus_kwh": repaired_inputs()["surplus_kwh"], "deficit_kwh": repaired_inputs()["deficit_kwh"]},
     ),
     "repaired.protocol:release_plan": lambda: (protocol.release_plan, {"n_rounds": 48, "frequency": "day"}),
     "repaired.protocol:round_tables": lambda: (protocol.round_tables, {**repaired_inputs(), "cap": 2}),

@@ -11,7 +11,6 @@ the first seed set.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -23,7 +22,7 @@ import numpy as np
 
 from vpt._checks import instance
 from vpt.book.parallel import add_executor_arguments, check_argv, executor_of, run_tasks
-from vpt.book.sweep import code_of, sources_of
+from vpt.book.sweep import code_key
 from vpt.market import experiments
 from vpt.market.rounds import hourly_energy
 from vpt.repaired.protocol import BUDGETS, FREQUENCIES, frontier, round_tables
@@ -59,14 +58,8 @@ def seed_set_frontier(seeds: Seeds) -> list[list[float]]:
 
 
 def frontier_key(n_seed_sets: int = N_SEED_SETS) -> str:
-    """SHA-256 of the code the frontier runs (:func:`vpt.book.sweep.code_of` of its imports) and its parameters."""
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sources_of("vpt.book.frontier"):
-        h.update(path.relative_to(package).as_posix().encode())
-        h.update(code_of(path.read_text(encoding="utf-8")).encode())
-    h.update(repr((seed_sets(n_seed_sets), CAP, BUDGETS, FREQUENCIES, COLUMNS)).encode())
-    return h.hexdigest()
+    """SHA-256 of the code the frontier runs and its parameters (:func:`vpt.book.sweep.code_key`)."""
+    return code_key("vpt.book.frontier", repr((seed_sets(n_seed_sets), CAP, BUDGETS, FREQUENCIES, COLUMNS)))
 
 
 def write_frontier(path: str | os.PathLike = STORED, n_seed_sets: int = N_SEED_SETS, **executor: Any) -> dict:

@@ -12,7 +12,6 @@ fail while it is stale and recompute a chunk.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -24,7 +23,7 @@ import numpy as np
 
 from vpt._checks import count
 from vpt.book.parallel import add_executor_arguments, check_argv, executor_of, run_tasks
-from vpt.book.sweep import code_of, sources_of
+from vpt.book.sweep import code_key
 from vpt.market.incentives import GainFromTrade, gain_from_columns, market_columns
 
 __all__ = [
@@ -113,7 +112,7 @@ def published_size_benchmark(
 def benchmark_key(
     sizes: Sequence[int] = SIZES, n_markets: int = N_MARKETS, chunk: int = CHUNK, root: int = ROOT
 ) -> str:
-    """SHA-256 of the code the benchmark runs (:func:`vpt.book.sweep.code_of` of its imports) and its parameters.
+    """SHA-256 of the code the benchmark runs and its parameters (:func:`vpt.book.sweep.code_key`).
 
     Raises
     ------
@@ -125,13 +124,7 @@ def benchmark_key(
     sizes = [count(n, "a size", minimum=1) for n in sizes]
     n_markets, chunk = count(n_markets, "n_markets", minimum=1), count(chunk, "chunk", minimum=1)
     root = count(root, "root", minimum=0)
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for path in sources_of("vpt.book.published"):
-        h.update(path.relative_to(package).as_posix().encode())
-        h.update(code_of(path.read_text(encoding="utf-8")).encode())
-    h.update(repr((tuple(sizes), n_markets, chunk, root, MECHANISMS)).encode())
-    return h.hexdigest()
+    return code_key("vpt.book.published", repr((tuple(sizes), n_markets, chunk, root, MECHANISMS)))
 
 
 def cached_benchmark(path: str | os.PathLike = STORED) -> tuple[dict[str, dict[int, GainFromTrade]] | None, dict]:

@@ -48,6 +48,7 @@ __all__ = [
     "cache_key",
     "cached_sweep",
     "checks_of",
+    "code_key",
     "code_of",
     "recompute",
     "recompute_seed_set",
@@ -307,13 +308,33 @@ def cache_key(seeds: Sequence[Seeds], checks: Sequence[SeedCheck] = CHECKS) -> s
     changes the key; docstrings, comments and modules it does not import do not.
     """
     seed_list, check_list = _seed_list(seeds), _check_list(checks)
+    return code_key(
+        "vpt.book.sweep",
+        repr([dataclasses.astuple(s) for s in seed_list]),
+        repr([(c.chapter, c.claim, c.check.__name__) for c in check_list]),
+    )
+
+
+def code_key(module: str, *parameters: str) -> str:
+    """SHA-256 over the code ``module`` runs (:func:`code_of` each of :func:`sources_of`) and ``parameters``.
+
+    The key of every stored computation of the book: the sweep (:func:`cache_key`), the published benchmark and the
+    repaired VPT's frontier, each with the parameters that decide its values.
+
+    Raises
+    ------
+    ValueError
+        If ``module`` is not a module of ``vpt``, or a parameter is not a string.
+    """
+    if not all(isinstance(p, str) for p in parameters):
+        raise ValueError("parameters must be strings (the repr of what decides the stored values)")
     h = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
-    for path in sources_of():
+    for path in sources_of(module):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(code_of(path.read_text(encoding="utf-8")).encode())
-    h.update(repr([dataclasses.astuple(s) for s in seed_list]).encode())
-    h.update(repr([(c.chapter, c.claim, c.check.__name__) for c in check_list]).encode())
+    for p in parameters:
+        h.update(p.encode())
     return h.hexdigest()
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from vpt._checks import choice, count, finite_array, generator, non_negative, positive, prices_1d, probability
+from vpt._checks import cells, choice, count, finite_array, generator, non_negative, positive, prices_1d, probability
 from vpt.market.auction import match
 from vpt.market.mining import elect
 from vpt.market.rounds import PriceModel, slot_market
@@ -69,6 +69,7 @@ __all__ = [
     "fill",
     "frontier",
     "group_laws",
+    "household_slots",
     "posted_price_ceiling",
     "release_plan",
     "round_tables",
@@ -310,6 +311,7 @@ def round_tables(
     slot = positive(slot_kwh, "slot_kwh")
     pay, keep = 1.0 + non_negative(buyer_fee, "buyer_fee"), 1.0 - _fee(seller_fee)
     n_rounds = s.shape[1]
+    requests, offers = household_slots(s, d, slot_kwh=slot)
     shape = (n_rounds, g.size)
     buy_counted, sell_counted, gains, gains_sorted = np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape)
     bought, sold = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
@@ -318,8 +320,7 @@ def round_tables(
     for r in range(n_rounds):
         sm = slot_market(s[:, r], d[:, r], a[r], b[r], slot_kwh=slot)
         bid_c, ask_c = sm.bids / slot / pay, sm.asks / slot / keep  # c/kWh, fee-adjusted
-        req = np.bincount(sm.bid_owner, minlength=s.shape[0])  # slots per household
-        off = np.bincount(sm.ask_owner, minlength=s.shape[0])
+        req, off = requests[:, r], offers[:, r]
         buy_counted[r] = _at_or_above(b[r] / pay, np.minimum(req, cap).astype(np.float64), g)
         sell_counted[r] = _at_or_below(a[r] / keep, np.minimum(off, cap).astype(np.float64), g)
         sb, sa = np.sort(bid_c), np.sort(ask_c)
@@ -355,6 +356,36 @@ def round_tables(
         pay - 1.0,
         1.0 - keep,
     )
+
+
+def household_slots(
+    surplus_kwh: ArrayLike, deficit_kwh: ArrayLike, *, slot_kwh: float = 0.1
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each household's slots requested and offered in each round, ``(homes, rounds)``, as in the slot market.
+
+    Whole slots of ``slot_kwh``, as :func:`vpt.market.slot_market` makes them; the rest goes to or comes from the
+    grid.
+
+    Raises
+    ------
+    ValueError
+        For arrays of different shapes, negative or non-finite energies, or a ``slot_kwh`` not > 0.
+
+    Examples
+    --------
+    >>> requests, offers = household_slots([[0.0, 0.35]], [[0.21, 0.0]])
+    >>> requests.tolist(), offers.tolist()
+    ([[2, 0]], [[0, 3]])
+    """
+    s = finite_array(surplus_kwh, "surplus_kwh", ndim=2, minimum=0)
+    d = finite_array(deficit_kwh, "deficit_kwh", ndim=2, minimum=0)
+    if s.shape != d.shape:
+        raise ValueError(f"surplus and deficit must have the same shape (homes, rounds), got {s.shape} and {d.shape}")
+    slot = positive(slot_kwh, "slot_kwh")
+    with np.errstate(over="ignore"):
+        requests, offers = np.floor(d / slot + 1e-9), np.floor(s / slot + 1e-9)  # as vpt.market.slot_market
+    cells(int(min(requests.sum() + offers.sum(), 2.0**62)), f"the slots of {slot!r} kWh")
+    return requests.astype(np.int64), offers.astype(np.int64)
 
 
 def group_laws(tables: RoundTables, plan: ReleasePlan, eps_release: float) -> NDArray[np.float64]:
@@ -745,9 +776,7 @@ def draw_fills(
     d = finite_array(deficit_kwh, "deficit_kwh", ndim=2, minimum=0)
     if not (s.shape == d.shape == b.T.shape == a.T.shape) or s.shape[1] != price.size:
         raise ValueError("bids and asks must be (rounds, homes) and the energies (homes, rounds) of the tables' rounds")
-    with np.errstate(over="ignore"):
-        offers = np.floor(s / tables.slot_kwh + 1e-9)  # the slots of vpt.market.slot_market
-        requests = np.floor(d / tables.slot_kwh + 1e-9)
+    requests, offers = household_slots(s, d, slot_kwh=tables.slot_kwh)
     bought, sold = np.zeros(s.shape, dtype=np.int64), np.zeros(s.shape, dtype=np.int64)
     for r in range(price.size):
         bought[:, r], sold[:, r] = fill(
